@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "vql",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vql", targets: ["vql"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+    ],
+    targets: [
+        // Raw C surfaces: MPI (macros exposed as inline getters) and OpenBLAS's CBLAS.
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c"),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas"),
+        // Float32 buffers, flat parameter stores, BLAS, RNG, elementwise ops.
+        .target(name: "VQLCore", dependencies: ["COpenBLAS"]),
+        // Raw dataset readers, synthetic generator, prepared (memory-mapped) format, samples.
+        .target(name: "VQLData", dependencies: ["VQLCore"]),
+        // Layers (forward/backward pairs), vector quantizer, the VQL model, optimizers.
+        .target(name: "VQLModel", dependencies: ["VQLCore", "VQLData"]),
+        // Typed Swift API over MPI: world, collectives, abort.
+        .target(name: "VQLDistributed", dependencies: ["CMPI", "VQLCore"]),
+        // Config, trainer loop, evaluation metrics, progress, metrics log.
+        .target(name: "VQLTrain", dependencies: [
+            "VQLCore", "VQLData", "VQLModel", "VQLDistributed",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "vql", dependencies: [
+            "VQLCore", "VQLData", "VQLModel", "VQLDistributed", "VQLTrain",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "VQLCoreTests", dependencies: ["VQLCore"]),
+        .testTarget(name: "VQLDataTests", dependencies: ["VQLData"]),
+        .testTarget(name: "VQLModelTests", dependencies: ["VQLModel", "VQLData"]),
+        .testTarget(name: "VQLTrainTests", dependencies: ["VQLTrain"]),
+        .testTarget(name: "VQLDistributedTests", dependencies: ["VQLDistributed"]),
+    ]
+)

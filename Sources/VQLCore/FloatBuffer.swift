@@ -1,0 +1,66 @@
+/// A contiguous, owned buffer of `Float32`, 64-byte aligned, zero-initialised.
+///
+/// Every tensor in vql lives in one of these (or in a view into one). Hot loops take
+/// `pointer` once and index it directly: no per-element allocation, no bounds checks.
+public final class FloatBuffer: @unchecked Sendable {
+    public let count: Int
+    public let pointer: UnsafeMutablePointer<Float>
+
+    public init(count: Int) {
+        precondition(count >= 0, "FloatBuffer count must be non-negative")
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(
+            byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    public convenience init(_ values: [Float]) {
+        self.init(count: values.count)
+        values.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { pointer.update(from: base, count: values.count) }
+        }
+    }
+
+    deinit { pointer.deallocate() }
+
+    public subscript(i: Int) -> Float {
+        get { pointer[i] }
+        set { pointer[i] = newValue }
+    }
+
+    public func zero() { pointer.update(repeating: 0, count: count) }
+
+    public func copy(from other: FloatBuffer) {
+        precondition(other.count == count, "FloatBuffer copy: size mismatch \(other.count) vs \(count)")
+        pointer.update(from: other.pointer, count: count)
+    }
+
+    public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+
+    public var buffer: UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: pointer, count: count)
+    }
+}
+
+/// A growable scratch buffer reused across steps: `reserve` only reallocates when the
+/// requested size exceeds what it already holds, so steady-state steps allocate nothing.
+public final class ScratchBuffer: @unchecked Sendable {
+    public private(set) var capacity = 0
+    public private(set) var pointer: UnsafeMutablePointer<Float>
+
+    public init() { pointer = UnsafeMutablePointer<Float>.allocate(capacity: 1) }
+    deinit { pointer.deallocate() }
+
+    /// Returns a pointer to at least `count` floats; contents are unspecified unless `zeroed`.
+    @discardableResult
+    public func reserve(_ count: Int, zeroed: Bool = false) -> UnsafeMutablePointer<Float> {
+        if count > capacity {
+            pointer.deallocate()
+            capacity = max(count, capacity * 3 / 2)
+            pointer = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
+        }
+        if zeroed { pointer.update(repeating: 0, count: count) }
+        return pointer
+    }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+@main
+struct VQL: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vql",
+        abstract: "Train and serve VQL: vector-quantized attention over ultra-long user histories.")
+}
