@@ -4,5 +4,6 @@ import ArgumentParser
 struct VQL: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vql",
-        abstract: "Train and serve VQL: vector-quantized attention over ultra-long user histories.")
+        abstract: "Train and serve VQL: vector-quantized attention over ultra-long user histories.",
+        subcommands: [Debug.self])
 }
