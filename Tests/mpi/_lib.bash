@@ -1,0 +1,38 @@
+# Shared helper for the multi-rank tests (sourced, not run: the name does not match the
+# Tests/run.sh loop over Tests/mpi/*.sh).
+#
+# Provides:
+#   VQL_BIN         the vql binary under test. Default: .build/release/vql, built with
+#                   `swift build -c release --product vql` (incremental: a no-op when up
+#                   to date, so each script "builds" but only the first one compiles).
+#                   Set VQL_BIN to an existing binary to skip the build (e.g. a debug
+#                   build in another scratch path while developing).
+#   vql_mpirun NP ARGS…   mpirun -np NP with --bind-to none, --oversubscribe when NP
+#                   exceeds the cores, one OpenBLAS thread per rank, under `timeout`.
+#   fail MESSAGE    prints "FAIL: MESSAGE" and exits 1.
+#   now_ms          milliseconds since the epoch.
+set -euo pipefail
+
+VQL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# CI runs as root; Open MPI refuses that unless both variables are set.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# Keep the test quiet and independent of the machine's network setup.
+export OMPI_MCA_btl_vader_single_copy_mechanism="${OMPI_MCA_btl_vader_single_copy_mechanism:-none}"
+
+if [ -z "${VQL_BIN:-}" ]; then
+  (cd "$VQL_ROOT" && swift build -c release --product vql >&2)
+  VQL_BIN="$VQL_ROOT/.build/release/vql"
+fi
+[ -x "$VQL_BIN" ] || { echo "FAIL: vql binary not found at $VQL_BIN" >&2; exit 1; }
+export VQL_BIN
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+now_ms() { date +%s%3N; }
+
+vql_mpirun() {
+  local np="$1"; shift
+  local extra=()
+  [ "$np" -gt "$(nproc)" ] && extra+=(--oversubscribe)
+  timeout "${VQL_MPI_TIMEOUT:-120}" mpirun -np "$np" --bind-to none "${extra[@]}" \
+    -x OPENBLAS_NUM_THREADS=1 "$@"
+}
