@@ -1,0 +1,121 @@
+import Foundation
+import VQLCore
+
+/// A [rows, width] table updated sparsely: only rows touched by a batch get gradients and
+/// optimizer updates, so a step's cost and its communication do not grow with the vocabulary.
+/// Adam moments are kept per row (lazy/sparse Adam, as PyTorch's SparseAdam).
+public final class EmbeddingTable: @unchecked Sendable {
+    public let name: String
+    public let rows: Int
+    public let width: Int
+    public let values: FloatBuffer
+    public let adamM: FloatBuffer
+    public let adamV: FloatBuffer
+    /// This step's gradient rows, keyed by row id.
+    public let gradient: SparseRows
+
+    public init(name: String, rows: Int, width: Int) {
+        self.name = name
+        self.rows = rows
+        self.width = width
+        values = FloatBuffer(count: rows * width)
+        adamM = FloatBuffer(count: rows * width)
+        adamV = FloatBuffer(count: rows * width)
+        gradient = SparseRows(width: width, rowCapacity: rows)
+    }
+
+    /// Fills the table with N(0, std²).
+    public func initialize(std: Float, rng: inout RandomSource) {
+        for i in 0..<values.count { values[i] = std * rng.normal() }
+    }
+
+    /// Sparse Adam on the rows in `gradient`, with bias correction by the global step t ≥ 1.
+    public func applyAdam(lr: Float, beta1: Float, beta2: Float, eps: Float, step t: Int) {
+        let c1 = 1 - powf(beta1, Float(t)), c2 = 1 - powf(beta2, Float(t))
+        let ids = gradient.rowIds
+        let g = gradient.values.pointer
+        let p = values.pointer, m = adamM.pointer, v = adamV.pointer
+        for (k, row) in ids.enumerated() {
+            let base = Int(row) * width, gb = k * width
+            for i in 0..<width {
+                let gi = g[gb + i]
+                m[base + i] = beta1 * m[base + i] + (1 - beta1) * gi
+                v[base + i] = beta2 * v[base + i] + (1 - beta2) * gi * gi
+                p[base + i] -= lr * (m[base + i] / c1) / ((v[base + i] / c2).squareRoot() + eps)
+            }
+        }
+    }
+}
+
+/// Gradient rows of a sparse table: unique row ids (in insertion order until `sortById`)
+/// and a [count, width] block of their gradient rows. Slot lookup uses a dense array of the
+/// vocabulary size, reset after each step, so no dictionary sits in the inner loop.
+public final class SparseRows: @unchecked Sendable {
+    public let width: Int
+    public private(set) var rowIds: [Int32] = []
+    public let values: ScratchBuffer
+    private var slotOfRow: [Int32]
+
+    public init(width: Int, rowCapacity: Int) {
+        self.width = width
+        values = ScratchBuffer()
+        slotOfRow = [Int32](repeating: -1, count: rowCapacity)
+    }
+
+    public var count: Int { rowIds.count }
+
+    /// Forgets every row (O(touched rows)).
+    public func clear() {
+        for r in rowIds { slotOfRow[Int(r)] = -1 }
+        rowIds.removeAll(keepingCapacity: true)
+    }
+
+    /// The gradient row of `row`, zero-initialised on first touch.
+    @inline(__always)
+    public func row(_ row: Int32) -> UnsafeMutablePointer<Float> {
+        var slot = slotOfRow[Int(row)]
+        if slot < 0 {
+            slot = Int32(rowIds.count)
+            slotOfRow[Int(row)] = slot
+            rowIds.append(row)
+            let needed = rowIds.count * width
+            if needed > values.capacity {
+                let old = values.pointer, oldCount = (rowIds.count - 1) * width
+                let keep = [Float](UnsafeBufferPointer(start: old, count: oldCount))
+                let p = values.reserve(needed * 2)
+                keep.withUnsafeBufferPointer { if let b = $0.baseAddress { p.update(from: b, count: oldCount) } }
+            }
+            (values.pointer + Int(slot) * width).update(repeating: 0, count: width)
+        }
+        return values.pointer + Int(slot) * width
+    }
+
+    /// Replaces the content with `ids` (unique) and their rows.
+    public func assign(ids: [Int32], rows: UnsafePointer<Float>) {
+        clear()
+        for (k, id) in ids.enumerated() {
+            let dst = row(id)
+            dst.update(from: rows + k * width, count: width)
+        }
+    }
+
+    /// Reorders rows by ascending id, so merged gradients are summed in one fixed order.
+    public func sortById() {
+        let order = rowIds.indices.sorted { rowIds[$0] < rowIds[$1] }
+        let ids = order.map { rowIds[$0] }
+        let copy = [Float](UnsafeBufferPointer(start: values.pointer, count: rowIds.count * width))
+        clear()
+        copy.withUnsafeBufferPointer { src in
+            for (k, i) in order.enumerated() {
+                _ = k
+                row(ids[k]).update(from: src.baseAddress! + i * width, count: width)
+            }
+        }
+    }
+
+    /// Multiplies every stored gradient by `s`.
+    public func scale(_ s: Float) {
+        let p = values.pointer
+        for i in 0..<(rowIds.count * width) { p[i] *= s }
+    }
+}

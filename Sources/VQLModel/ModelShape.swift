@@ -1,0 +1,63 @@
+/// How a user's history becomes the attention output o (DESIGN §3 "Encoders").
+public enum EncoderKind: String, Sendable, Codable, CaseIterable {
+    /// Keys quantized against per-group codebooks (the method).
+    case vq
+    /// The same attention with exact keys: the fidelity upper bound.
+    case full
+}
+
+/// Every hyperparameter that fixes the model's tensors and math.
+/// Two runs whose shapes differ cannot share a checkpoint.
+public struct ModelShape: Sendable, Codable, Equatable {
+    public var encoder: EncoderKind = .vq
+    public var itemCount: Int
+    public var tagCount: Int
+    /// Width d_e of the item and tag embeddings; x_i = [E_item[i], mean E_tag[tags(i)]] has width 2·d_e.
+    public var itemDim = 16
+    public var heads = 4
+    public var groups = 2
+    public var keyDim = 16
+    public var valueDim = 16
+    public var codebookSize = 64
+    /// LayerNorm without gain over each group's key slice before quantization.
+    public var keyNorm = true
+    /// β of the commitment loss β·||k − sg(k̂)||².
+    public var commitment: Float = 0.25
+    /// γ of the codebook EMA.
+    public var emaDecay: Float = 0.99
+    /// τ, the time unit of the temporal kernel −λ_h·(t_q − t_j)/τ.
+    public var timeUnitSeconds: Double = 86_400
+    /// Learned per-head bias b_h(s_j) of the history item's tags.
+    public var staticBias = true
+    /// Hidden widths of the scoring MLP.
+    public var mlp: [Int] = [64, 32]
+
+    public init(itemCount: Int, tagCount: Int) {
+        self.itemCount = itemCount
+        self.tagCount = tagCount
+    }
+
+    public var inputDim: Int { 2 * itemDim }
+    public var headsPerGroup: Int { heads / groups }
+    /// Width of one group's key slice, and of its codewords: (H/G)·d_h.
+    public var groupWidth: Int { headsPerGroup * keyDim }
+    public var keyWidth: Int { heads * keyDim }
+    public var valueWidth: Int { heads * valueDim }
+    /// Width of the MLP input: [x_target, o_1 … o_H].
+    public var mlpInputDim: Int { inputDim + valueWidth }
+
+    /// Checks the relations DESIGN §3 requires; returns a message per violation.
+    public func problems() -> [String] {
+        var out: [String] = []
+        if itemCount <= 0 { out.append("item vocabulary is empty") }
+        if tagCount < 0 { out.append("tag count is negative") }
+        for (name, v) in [("model.item_dim", itemDim), ("model.heads", heads), ("model.groups", groups),
+                          ("model.key_dim", keyDim), ("model.value_dim", valueDim), ("model.codebook_size", codebookSize)]
+        where v <= 0 { out.append("\(name) must be positive, got \(v)") }
+        if groups > 0 && heads % groups != 0 { out.append("model.groups (\(groups)) must divide model.heads (\(heads))") }
+        if mlp.contains(where: { $0 <= 0 }) { out.append("model.mlp widths must be positive, got \(mlp)") }
+        if !(emaDecay >= 0 && emaDecay < 1) { out.append("model.ema_decay must be in [0, 1), got \(emaDecay)") }
+        if !(timeUnitSeconds > 0) { out.append("model.time_unit_seconds must be positive") }
+        return out
+    }
+}

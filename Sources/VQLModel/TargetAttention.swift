@@ -1,0 +1,158 @@
+import Foundation
+import VQLCore
+
+/// Target attention of each sample's query over its history, per head h:
+///
+///     a_{j,h} = q_h·k̂_{j,h}/√d_h + λ_h·Δ_j + b_h(s_j),   Δ_j = (t_j − t_q)/τ ≤ 0
+///     o_h     = Σ_j softmax_j(a_{·,h}) v_{j,h}
+///
+/// Keys, values and static biases live per *distinct item* of the batch (a "slot"); each
+/// history position names its slot. With quantized keys, q_h·k̂_{j,h} only takes K values,
+/// so the scores are looked up from q_h·C[c]_h, computed once per sample.
+public struct AttentionOperands {
+    public var heads: Int
+    public var keyDim: Int
+    public var valueDim: Int
+    /// q[nS, H·d_h]
+    public var queries: UnsafePointer<Float>
+    /// k̂[U, H·d_h] (exact keys for `full`; unused when `codes` is set)
+    public var keys: UnsafePointer<Float>
+    /// v[U, H·d_v]
+    public var values: UnsafePointer<Float>
+    /// b[U, H], or nil for no static bias
+    public var staticBias: UnsafePointer<Float>?
+    /// λ[H] = softplus(ρ)
+    public var decay: UnsafePointer<Float>
+    /// slot of each history position [P], Δ of each position [P], sample offsets [nS+1]
+    public var slots: UnsafePointer<Int32>
+    public var delta: UnsafePointer<Float>
+    public var offsets: UnsafePointer<Int>
+    public var samples: Int
+    /// Quantized path: codes[U, G] and codewords C[G, K, (H/G)·d_h].
+    public var codes: UnsafePointer<Int32>?
+    public var codewords: UnsafePointer<Float>?
+    public var groups: Int
+    public var codebookSize: Int
+}
+
+/// Where the attention's gradients go; each is accumulated (+=).
+public struct AttentionGradients {
+    /// dq[nS, H·d_h] (overwritten)
+    public var queries: UnsafeMutablePointer<Float>
+    /// dk̂[U, H·d_h]
+    public var keys: UnsafeMutablePointer<Float>
+    /// dv[U, H·d_v]
+    public var values: UnsafeMutablePointer<Float>
+    /// db[U, H] or nil
+    public var staticBias: UnsafeMutablePointer<Float>?
+    /// ∂loss/∂λ[H]
+    public var decay: UnsafeMutablePointer<Float>
+}
+
+public enum TargetAttention {
+    /// o[nS, H·d_v]; probs[P·H] stores softmax weights, sample s at H·offsets[s], laid out [h][j].
+    /// `codeScores` needs H·K floats (quantized path only).
+    public static func forward(_ x: AttentionOperands, output o: UnsafeMutablePointer<Float>,
+                               probs: UnsafeMutablePointer<Float>, codeScores: UnsafeMutablePointer<Float>) {
+        let H = x.heads, dh = x.keyDim, dv = x.valueDim, kw = H * dh, vw = H * dv
+        let scale = 1 / Float(dh).squareRoot()
+        let hpg = H / x.groups, gw = hpg * dh, K = x.codebookSize
+        for s in 0..<x.samples {
+            let start = x.offsets[s], L = x.offsets[s + 1] - start
+            let q = x.queries + s * kw
+            let os = o + s * vw
+            os.update(repeating: 0, count: vw)
+            if L == 0 { continue }
+            let p = probs + H * start
+            if let codes = x.codes, let cw = x.codewords {
+                for h in 0..<H {
+                    let g = h / hpg
+                    for c in 0..<K {
+                        codeScores[h * K + c] = scale * BLAS.dot(dh, q + h * dh, cw + (g * K + c) * gw + (h % hpg) * dh)
+                    }
+                }
+                for h in 0..<H {
+                    let g = h / hpg, ph = p + h * L, cs = codeScores + h * K, lam = x.decay[h]
+                    for j in 0..<L {
+                        let slot = Int(x.slots[start + j])
+                        var a = cs[Int(codes[slot * x.groups + g])] + lam * x.delta[start + j]
+                        if let b = x.staticBias { a += b[slot * H + h] }
+                        ph[j] = a
+                    }
+                }
+            } else {
+                for h in 0..<H {
+                    let ph = p + h * L, qh = q + h * dh, lam = x.decay[h]
+                    for j in 0..<L {
+                        let slot = Int(x.slots[start + j])
+                        var a = scale * BLAS.dot(dh, qh, x.keys + slot * kw + h * dh) + lam * x.delta[start + j]
+                        if let b = x.staticBias { a += b[slot * H + h] }
+                        ph[j] = a
+                    }
+                }
+            }
+            for h in 0..<H { Softmax.forwardInPlace(p + h * L, L) }
+            for j in 0..<L {
+                let v = x.values + Int(x.slots[start + j]) * vw
+                for h in 0..<H {
+                    let w = p[h * L + j]
+                    let oh = os + h * dv, vh = v + h * dv
+                    for i in 0..<dv { oh[i] += w * vh[i] }
+                }
+            }
+        }
+    }
+
+    /// Backward of `forward` given dO[nS, H·d_v]. `codeGrads` needs H·K floats; `scratch`
+    /// needs max_s L_s floats.
+    public static func backward(_ x: AttentionOperands, output o: UnsafePointer<Float>, probs: UnsafePointer<Float>,
+                                outputGrad dO: UnsafePointer<Float>, into d: AttentionGradients,
+                                codeGrads: UnsafeMutablePointer<Float>, scratch da: UnsafeMutablePointer<Float>) {
+        let H = x.heads, dh = x.keyDim, dv = x.valueDim, kw = H * dh, vw = H * dv
+        let scale = 1 / Float(dh).squareRoot()
+        let hpg = H / x.groups, gw = hpg * dh, K = x.codebookSize
+        d.queries.update(repeating: 0, count: x.samples * kw)
+        for s in 0..<x.samples {
+            let start = x.offsets[s], L = x.offsets[s + 1] - start
+            if L == 0 { continue }
+            let q = x.queries + s * kw, dq = d.queries + s * kw
+            let p = probs + H * start
+            for h in 0..<H {
+                let ph = p + h * L
+                let dOh = dO + s * vw + h * dv
+                // da_j = p_j (dO·v_j − dO·o)
+                let dOo = BLAS.dot(dv, dOh, o + s * vw + h * dv)
+                for j in 0..<L {
+                    let slot = Int(x.slots[start + j])
+                    let vh = x.values + slot * vw + h * dv
+                    let dvh = d.values + slot * vw + h * dv
+                    let pj = ph[j]
+                    BLAS.axpy(dv, pj, dOh, dvh)
+                    da[j] = pj * (BLAS.dot(dv, dOh, vh) - dOo)
+                }
+                var dLambda: Float = 0
+                let qh = q + h * dh
+                for j in 0..<L {
+                    let slot = Int(x.slots[start + j])
+                    dLambda += da[j] * x.delta[start + j]
+                    if let db = d.staticBias { db[slot * H + h] += da[j] }
+                    // straight-through: dk̂ flows to the key unchanged
+                    BLAS.axpy(dh, da[j] * scale, qh, d.keys + slot * kw + h * dh)
+                }
+                d.decay[h] += dLambda
+                if let codes = x.codes, let cw = x.codewords {
+                    let g = h / hpg, cg = codeGrads + h * K
+                    cg.update(repeating: 0, count: K)
+                    for j in 0..<L { cg[Int(codes[Int(x.slots[start + j]) * x.groups + g])] += da[j] }
+                    for c in 0..<K where cg[c] != 0 {
+                        BLAS.axpy(dh, cg[c] * scale, cw + (g * K + c) * gw + (h % hpg) * dh, dq + h * dh)
+                    }
+                } else {
+                    for j in 0..<L {
+                        BLAS.axpy(dh, da[j] * scale, x.keys + Int(x.slots[start + j]) * kw + h * dh, dq + h * dh)
+                    }
+                }
+            }
+        }
+    }
+}

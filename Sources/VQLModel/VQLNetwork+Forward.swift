@@ -1,0 +1,153 @@
+import Foundation
+import VQLCore
+
+/// Sums over the samples of one forward pass (not yet divided by the global batch size).
+public struct ForwardLosses: Sendable {
+    /// Σ_s BCE(logit_s, y_s)
+    public var crossEntropy: Double = 0
+    /// Σ_s β·(1/L_s)·Σ_j ‖k_j − k̂_j‖² / (H·d_h)
+    public var commitment: Double = 0
+}
+
+extension VQLNetwork {
+    /// Runs the tower over `batch`, keeping what backward needs. Returns logits[nS].
+    @discardableResult
+    public func forward(_ batch: SampleBatch) -> [Float] {
+        let w = work, sh = shape
+        let previousCodes = freezeCodes ? w.codes : nil
+        w.index(batch, timeUnitMs: sh.timeUnitSeconds * 1000)
+        let n = w.samples, U = w.slots, P = w.positionSlot.count
+        let dx = sh.inputDim, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads
+
+        let x = w.x.reserve(U * dx), bias = sh.staticBias ? w.bias.reserve(U * H) : nil
+        w.slotItems.withUnsafeBufferPointer {
+            ItemEncoder.forward(slotItems: $0.base, count: U, tags: itemTags, itemTable: itemTable,
+                                tagTable: tagTable, tagBias: tagBias, x: x, bias: bias)
+        }
+        let xt = w.xTarget.reserve(n * dx)
+        for s in 0..<n { (xt + s * dx).update(from: x + Int(w.targetSlot[s]) * dx, count: dx) }
+        let q = w.queries.reserve(n * kw)
+        Linear.forward(x: xt, w: params.value("query.weight"), b: params.value("query.bias"), y: q, rows: n, inputs: dx, outputs: kw)
+
+        let raw = w.keysRaw.reserve(U * kw)
+        Linear.forward(x: x, w: params.value("key.weight"), b: params.value("key.bias"), y: raw, rows: U, inputs: dx, outputs: kw)
+        var keys = UnsafeMutablePointer(raw)
+        if sh.keyNorm {
+            keys = w.keys.reserve(U * kw)
+            GroupNorm.forward(x: raw, y: keys, rstd: w.keyRstd.reserve(U * sh.groups), rows: U, groups: sh.groups, width: sh.groupWidth)
+        }
+        let v = w.values.reserve(U * vw)
+        Linear.forward(x: x, w: params.value("value.weight"), b: params.value("value.bias"), y: v, rows: U, inputs: dx, outputs: vw)
+
+        if let cb = codebooks {
+            if let previousCodes, previousCodes.count == U * sh.groups {
+                w.codes = previousCodes
+            } else {
+                if w.codes.count < U * sh.groups { w.codes = [Int32](repeating: 0, count: U * sh.groups) }
+                w.codes.withUnsafeMutableBufferPointer { cb.assign(keys: keys, rows: U, codes: $0.base, scratch: w.assignScratch) }
+                w.codes.removeLast(w.codes.count - U * sh.groups)
+            }
+            let kq = w.quantized.reserve(U * kw)
+            for u in 0..<U {
+                for g in 0..<sh.groups {
+                    (kq + u * kw + g * sh.groupWidth).update(from: cb.codeword(g, Int(w.codes[u * sh.groups + g])), count: sh.groupWidth)
+                }
+            }
+            // Straight-through k̂ = k + sg(C[z] − k): with codes frozen, attention sees keys moved by
+            // the frozen residual, so finite differences measure exactly the estimator backward uses.
+            if freezeCodes {
+                precondition(w.frozenResidual.count == U * kw, "freezeCodeAssignments() after a forward of the same batch")
+                let st = w.straightThrough.reserve(U * kw)
+                for i in 0..<(U * kw) { st[i] = keys[i] + w.frozenResidual[i] }
+            }
+        }
+
+        let lambda = decays()
+        let o = w.output.reserve(n * vw), probs = w.probs.reserve(P * H)
+        withOperands(keys: keys, lambda: lambda) { ops in
+            TargetAttention.forward(ops, output: o, probs: probs, codeScores: w.codeScores.reserve(H * sh.codebookSize))
+        }
+
+        let din = sh.mlpInputDim
+        let hin = w.mlpIn.reserve(n * din)
+        for s in 0..<n {
+            (hin + s * din).update(from: xt + s * dx, count: dx)
+            (hin + s * din + dx).update(from: o + s * vw, count: vw)
+        }
+        var input = UnsafePointer(hin)
+        for (i, layer) in mlpLayers.enumerated() {
+            let last = i == mlpLayers.count - 1
+            let y = last ? w.logits.reserve(n) : w.hidden[i].reserve(n * layer.outputs)
+            Linear.forward(x: input, w: params.value(layer.weight), b: params.value(layer.bias), y: y,
+                           rows: n, inputs: layer.inputs, outputs: layer.outputs)
+            if !last { Activation.reluForward(y, y, n * layer.outputs) }
+            input = UnsafePointer(y)
+        }
+        return Array(UnsafeBufferPointer(start: w.logits.pointer, count: n))
+    }
+
+    /// Freezes the last forward's code assignments and quantization residuals C[z] − k, so
+    /// later forwards of the same batch compute k̂ = k + sg(C[z] − k): the function whose
+    /// derivative the straight-through backward is (gradient checks).
+    public func freezeCodeAssignments() {
+        let w = work, n = w.slots * shape.keyWidth
+        let keys = shape.keyNorm ? w.keys.pointer : w.keysRaw.pointer
+        w.frozenResidual = codebooks == nil ? [] : (0..<n).map { w.quantized.pointer[$0] - keys[$0] }
+        if codebooks != nil { w.straightThrough.reserve(n).update(from: w.quantized.pointer, count: n) }
+        freezeCodes = true
+    }
+
+    /// Loss sums of the last forward for `labels`.
+    public func losses(labels: [Float]) -> ForwardLosses {
+        let w = work
+        var out = ForwardLosses()
+        for s in 0..<w.samples {
+            out.crossEntropy += Double(BinaryCrossEntropy.loss(logit: w.logits.pointer[s], label: labels[s]))
+        }
+        if codebooks != nil {
+            let kw = shape.keyWidth
+            let keys = shape.keyNorm ? w.keys.pointer : w.keysRaw.pointer, kq = w.quantized.pointer
+            for u in 0..<w.slots where w.commitWeight[u] > 0 {
+                var d2: Float = 0
+                for i in 0..<kw { let d = keys[u * kw + i] - kq[u * kw + i]; d2 += d * d }
+                out.commitment += Double(shape.commitment * w.commitWeight[u] * d2 / Float(kw))
+            }
+        }
+        return out
+    }
+
+    /// Adds the last forward's codebook statistics (n_c, m_c over history occurrences) to `stats`.
+    public func accumulateCodebookStatistics(into stats: UnsafeMutablePointer<Float>) {
+        guard let cb = codebooks else { return }
+        let w = work
+        let keys = shape.keyNorm ? w.keys.pointer : w.keysRaw.pointer
+        w.codes.withUnsafeBufferPointer { codes in
+            w.occurrences.withUnsafeBufferPointer { occ in
+                cb.accumulateStatistics(keys: keys, codes: codes.base, weight: occ.base, rows: w.slots, into: stats)
+            }
+        }
+    }
+
+    func withOperands(keys: UnsafePointer<Float>, lambda: [Float], _ body: (AttentionOperands) -> Void) {
+        let w = work, sh = shape
+        w.positionSlot.withUnsafeBufferPointer { slots in
+            w.delta.withUnsafeBufferPointer { delta in
+                w.codes.withUnsafeBufferPointer { codes in
+                    w.offsets.withUnsafeBufferPointer { offsets in
+                        lambda.withUnsafeBufferPointer { lam in
+                            body(AttentionOperands(
+                                heads: sh.heads, keyDim: sh.keyDim, valueDim: sh.valueDim,
+                                queries: w.queries.pointer, keys: codebooks == nil ? keys : UnsafePointer(freezeCodes ? w.straightThrough.pointer : w.quantized.pointer),
+                                values: w.values.pointer, staticBias: sh.staticBias ? UnsafePointer(w.bias.pointer) : nil,
+                                decay: lam.base, slots: slots.base, delta: delta.base,
+                                offsets: offsets.base, samples: w.samples,
+                                codes: codebooks == nil || freezeCodes ? nil : codes.base,
+                                codewords: codebooks.map { UnsafePointer($0.codewords.pointer) },
+                                groups: sh.groups, codebookSize: sh.codebookSize))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
