@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Raw little-endian arrays on disk: written in one go, read back by `mmap`.
+///
+/// The prepared dataset stores each column as a headerless file of fixed-width elements
+/// (the manifest holds the counts), so training maps them and indexes them directly.
+public enum BinaryArrayFile {
+    /// Writes `count` elements at `values` to `path` (host order; vql runs on little-endian hosts).
+    public static func write<T>(_ values: UnsafeBufferPointer<T>, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if fd < 0 { throw DataError(file: name, "cannot create file (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        guard let base = values.baseAddress else { return }
+        var raw = UnsafeRawPointer(base)
+        var left = values.count * MemoryLayout<T>.stride
+        while left > 0 {
+            let n = Glibc.write(fd, raw, min(left, 1 << 30))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DataError(file: name, "write failed (\(String(cString: strerror(errno))))")
+            }
+            raw += n
+            left -= n
+        }
+        if fsync(fd) != 0 { throw DataError(file: name, "fsync failed (\(String(cString: strerror(errno))))") }
+    }
+
+    public static func write<T>(_ values: [T], to path: String) throws {
+        try values.withUnsafeBufferPointer { try write($0, to: path) }
+    }
+}
+
+/// A read-only memory mapping of a whole file; unmapped when released.
+public final class MappedFile: @unchecked Sendable {
+    public let byteCount: Int
+    public let base: UnsafeRawPointer
+    private let mapped: Bool
+
+    /// Maps `path`; `name` is used in errors. An empty file maps to a valid empty region.
+    public init(path: String, name: String) throws {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 { throw DataError(file: name, "cannot open (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw DataError(file: name, "cannot stat (\(String(cString: strerror(errno))))") }
+        byteCount = Int(st.st_size)
+        if byteCount == 0 {
+            base = UnsafeRawPointer(UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8))
+            mapped = false
+            return
+        }
+        guard let p = mmap(nil, byteCount, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+            throw DataError(file: name, "mmap failed (\(String(cString: strerror(errno))))")
+        }
+        base = UnsafeRawPointer(p)
+        mapped = true
+    }
+
+    deinit {
+        if mapped { munmap(UnsafeMutableRawPointer(mutating: base), byteCount) } else {
+            UnsafeMutableRawPointer(mutating: base).deallocate()
+        }
+    }
+
+    public func pointer<T>(as: T.Type) -> UnsafePointer<T> { base.assumingMemoryBound(to: T.self) }
+}

@@ -1,0 +1,183 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import VQLCore
+
+/// A streaming CSV reader over raw bytes (RFC 4180 quoting, LF or CRLF line ends).
+///
+/// Reads the file in 4 MiB blocks with POSIX `read`, so multi-GB logs never sit in memory,
+/// and hands out each record's fields as byte views (valid until the next `next()`), so
+/// callers parse numbers straight from bytes with no per-field `String`. Quoted fields may
+/// hold commas, doubled quotes and newlines. Blank lines are skipped. Malformed quoting is a
+/// `DataError` naming the file and line. When `hashing` is on, every byte read also feeds a
+/// SHA-256, so a source file's checksum costs no second pass.
+public final class CSVReader {
+    /// The name errors use (the file's base name).
+    public let fileName: String
+    /// 1-based line on which the current record starts.
+    public private(set) var line = 0
+    /// Bytes of the current record's fields, unquoted, concatenated.
+    private var fieldBytes: [UInt8] = []
+    /// fieldEnds[i] = end offset of field i in `fieldBytes` (start = previous end).
+    private var fieldEnds: [Int] = []
+    private let fd: Int32
+    private let block: UnsafeMutablePointer<UInt8>
+    private let blockCapacity: Int
+    private var blockCount = 0
+    private var blockPosition = 0
+    private var atEOF = false
+    /// Line the reader is on (counts newlines consumed so far, 1-based).
+    private var currentLine = 1
+    /// Set when the previous byte was a CR ending a record, so a following LF is skipped.
+    private var skipLF = false
+    private var hasher: SHA256?
+    /// Total bytes read from the file.
+    public private(set) var bytesRead = 0
+
+    public init(path: String, hashing: Bool = false, blockSize: Int = 4 << 20) throws {
+        fileName = path.split(separator: "/").last.map(String.init) ?? path
+        fd = open(path, O_RDONLY)
+        if fd < 0 { throw DataError(file: fileName, "cannot open file (\(String(cString: strerror(errno))))") }
+        blockCapacity = max(blockSize, 16)
+        block = UnsafeMutablePointer<UInt8>.allocate(capacity: blockCapacity)
+        hasher = hashing ? SHA256() : nil
+        fieldBytes.reserveCapacity(1024)
+        fieldEnds.reserveCapacity(32)
+    }
+
+    deinit {
+        close(fd)
+        block.deallocate()
+    }
+
+    /// Number of fields in the current record.
+    public var fieldCount: Int { fieldEnds.count }
+
+    /// The bytes of field `i` of the current record (quotes removed, `""` unescaped).
+    @inline(__always)
+    public func withField<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let start = i == 0 ? 0 : fieldEnds[i - 1]
+        return try fieldBytes.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[start..<fieldEnds[i]]))
+        }
+    }
+
+    /// Field `i` as a String (for headers and messages, not hot loops).
+    public func string(_ i: Int) -> String { withField(i) { String(decoding: $0, as: UTF8.self) } }
+
+    /// All fields of the current record as Strings.
+    public var strings: [String] { (0..<fieldCount).map(string) }
+
+    /// An error at the current record's line.
+    public func error(_ message: String) -> DataError { DataError(file: fileName, line: line, message) }
+
+    /// Field `i` as a decimal integer; `column` names it in the error.
+    @inline(__always)
+    public func int64(_ i: Int, column: String) throws -> Int64 {
+        if let v = withField(i, ByteNumber.parseInt64) { return v }
+        throw error("column \(column): expected an integer, found \"\(string(i))\"")
+    }
+
+    /// Hex SHA-256 of every byte read (call after `next()` returned false).
+    public func finishHash() -> String? {
+        guard var h = hasher else { return nil }
+        return SHA256.hex(h.finalize())
+    }
+
+    /// Refills the block; returns false at end of file.
+    private func refill() throws -> Bool {
+        if atEOF { return false }
+        while true {
+            let n = read(fd, block, blockCapacity)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DataError(file: fileName, line: currentLine, "read failed (\(String(cString: strerror(errno))))")
+            }
+            if n == 0 { atEOF = true; return false }
+            blockCount = n
+            blockPosition = 0
+            bytesRead += n
+            hasher?.update(UnsafeRawBufferPointer(start: block, count: n))
+            return true
+        }
+    }
+
+    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+
+    /// Advances to the next non-blank record. Returns false at end of file.
+    public func next() throws -> Bool {
+        while true {
+            guard let found = try readRecord() else { return false }
+            if found { return true }
+        }
+    }
+
+    /// Reads one record; nil at EOF, false for a blank line, true for a record.
+    private func readRecord() throws -> Bool? {
+        fieldBytes.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        var state = State.fieldStart
+        var sawAnyByte = false
+        line = currentLine
+        while true {
+            if blockPosition == blockCount {
+                if try !refill() {
+                    // End of file: close the last record, if any.
+                    if state == .quoted {
+                        throw DataError(file: fileName, line: line, "unterminated quoted field (expected a closing '\"')")
+                    }
+                    if !sawAnyByte { return nil }
+                    fieldEnds.append(fieldBytes.count)
+                    return true
+                }
+            }
+            let c = block[blockPosition]
+            blockPosition += 1
+            if skipLF {
+                skipLF = false
+                if c == 0x0A { continue }
+            }
+            switch state {
+            case .quoted:
+                if c == 0x22 { state = .quoteInQuoted } else {
+                    if c == 0x0A { currentLine += 1 }
+                    fieldBytes.append(c)
+                }
+                sawAnyByte = true
+            case .fieldStart, .unquoted, .quoteInQuoted:
+                if c == 0x2C {  // ','
+                    fieldEnds.append(fieldBytes.count)
+                    state = .fieldStart
+                    sawAnyByte = true
+                } else if c == 0x0A || c == 0x0D {  // end of record
+                    currentLine += 1
+                    if c == 0x0D { skipLF = true }
+                    if !sawAnyByte { return false }
+                    fieldEnds.append(fieldBytes.count)
+                    return true
+                } else if c == 0x22 {  // '"'
+                    if state == .fieldStart {
+                        state = .quoted
+                    } else if state == .quoteInQuoted {
+                        fieldBytes.append(c)  // "" inside quotes is one quote
+                        state = .quoted
+                    } else {
+                        throw DataError(file: fileName, line: line,
+                            "unexpected '\"' inside an unquoted field \(fieldEnds.count + 1) (quote the whole field)")
+                    }
+                    sawAnyByte = true
+                } else {
+                    if state == .quoteInQuoted {
+                        throw DataError(file: fileName, line: line,
+                            "expected ',' or end of line after the closing quote of field \(fieldEnds.count + 1)")
+                    }
+                    fieldBytes.append(c)
+                    state = .unquoted
+                    sawAnyByte = true
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// `manifest.json` of a prepared dataset: what it holds, where it came from, and the element
+/// count of every array file (which `PreparedDataset` checks against the file sizes).
+public struct DatasetManifest: Codable, Sendable, Equatable {
+    public static let currentFormatVersion = 1
+    public static let fileName = "manifest.json"
+
+    /// One raw input file: base name, size in bytes, lower-case hex SHA-256.
+    public struct SourceFile: Codable, Sendable, Equatable {
+        public var name: String
+        public var bytes: Int64
+        public var sha256: String
+    }
+
+    /// One array file of the prepared directory: name, element type (`i32`, `i64`, `f32`), count.
+    public struct ArrayFile: Codable, Sendable, Equatable {
+        public var name: String
+        public var elementType: String
+        public var count: Int64
+    }
+
+    public struct Counts: Codable, Sendable, Equatable {
+        public var users: Int
+        public var items: Int
+        public var tags: Int
+        public var events: Int
+    }
+
+    public var formatVersion: Int
+    /// e.g. "kuairand".
+    public var sourceFormat: String
+    public var counts: Counts
+    /// The raw column the 0/1 label was taken from, e.g. "is_click".
+    public var labelColumn: String
+    /// Unit of `event_time.i64`: always "ms".
+    public var timeUnit: String
+    /// How dense ids were assigned (users, items and tags are each numbered by ascending raw id).
+    public var idOrder: String
+    /// How events are ordered.
+    public var eventOrder: String
+    public var sourceFiles: [SourceFile]
+    public var arrays: [ArrayFile]
+    /// ISO-8601 time of preparation (informational).
+    public var createdAt: String
+
+    public func array(named name: String) -> ArrayFile? { arrays.first { $0.name == name } }
+
+    public func encoded() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try e.encode(self)
+    }
+}
+
+/// Names of the array files in a prepared directory.
+public enum PreparedFile {
+    public static let userOffsets = "user_offsets.i64"
+    public static let eventItem = "event_item.i32"
+    public static let eventTime = "event_time.i64"
+    public static let eventLabel = "event_label.f32"
+    public static let eventUser = "event_user.i32"
+    public static let itemTagOffsets = "item_tag_offsets.i64"
+    public static let itemTags = "item_tags.i32"
+    public static let itemCount = "item_count.i64"
+    public static let usersRawIds = "users_raw_ids.i64"
+    public static let itemsRawIds = "items_raw_ids.i64"
+    public static let tagsRawIds = "tags_raw_ids.i64"
+}

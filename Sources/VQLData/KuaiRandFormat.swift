@@ -1,0 +1,31 @@
+/// The KuaiRand-1K raw file names and column layouts (see DATASETS.md).
+public enum KuaiRandFormat {
+    /// Log files in "file order": the order that breaks ties between equal timestamps.
+    public static let logFiles = [
+        "log_standard_4_08_to_4_21_1k.csv",
+        "log_standard_4_22_to_5_08_1k.csv",
+        "log_random_4_22_to_5_08_1k.csv",
+    ]
+    public static let videoFeaturesFile = "video_features_basic_1k.csv"
+
+    /// The 19 integer columns of every log file, in order.
+    public static let logColumns = [
+        "user_id", "video_id", "date", "hourmin", "time_ms", "is_click", "is_like", "is_follow",
+        "is_comment", "is_forward", "is_hate", "long_view", "play_time_ms", "duration_ms",
+        "profile_stay_time", "comment_stay_time", "is_profile_enter", "is_rand", "tab",
+    ]
+
+    /// Log columns that hold 0/1 and may serve as the label.
+    public static let binaryLabelColumns = [
+        "is_click", "is_like", "is_follow", "is_comment", "is_forward", "is_hate", "long_view",
+        "is_profile_enter",
+    ]
+
+    /// The 12 columns of `video_features_basic_1k.csv`, in order.
+    public static let videoColumns = [
+        "video_id", "author_id", "video_type", "upload_dt", "upload_type", "visible_status",
+        "video_duration", "server_width", "server_height", "music_id", "music_type", "tag",
+    ]
+
+    public static func logColumnIndex(_ name: String) -> Int? { logColumns.firstIndex(of: name) }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import VQLData
+
+/// Reads every record of `text` with the given block size: [(line, fields)].
+private func records(_ text: String, blockSize: Int) throws -> [(Int, [String])] {
+    let dir = TempDir()
+    defer { dir.cleanup() }
+    dir.write("t.csv", text)
+    let r = try CSVReader(path: dir.file("t.csv"), blockSize: blockSize)
+    var out: [(Int, [String])] = []
+    while try r.next() { out.append((r.line, r.strings)) }
+    return out
+}
+
+@Test func csvQuotingLineEndsAndBlankLines() throws {
+    let text = "a,b,c\r\n\"x,y\",\"say \"\"hi\"\"\",\r\n\r\n\"multi\nline\",2,3\n4,,\"\"\n5,6,7"
+    for block in [16, 1 << 20] {  // 16 = records and quotes straddle block boundaries
+        let got = try records(text, blockSize: block)
+        #expect(got.map(\.1) == [["a", "b", "c"], ["x,y", "say \"hi\"", ""], ["multi\nline", "2", "3"],
+                                 ["4", "", ""], ["5", "6", "7"]], "block \(block)")
+        #expect(got.map(\.0) == [1, 2, 4, 6, 7], "block \(block)")
+    }
+}
+
+@Test func csvBrokenQuotesAreErrorsWithLine() throws {
+    let cases: [(String, Int, String)] = [
+        ("a,b\n1,\"2\"x\n", 2, "after the closing quote"),
+        ("a,b\n1,2\n3,x\"y\n", 3, "inside an unquoted field"),
+        ("a,b\n\n1,\"open\n", 3, "unterminated"),
+    ]
+    for (text, line, phrase) in cases {
+        do {
+            _ = try records(text, blockSize: 1 << 20)
+            Issue.record("expected an error for \(text.debugDescription)")
+        } catch let e as DataError {
+            #expect(e.line == line)
+            #expect(e.description.hasPrefix("t.csv:\(line): "))
+            #expect(e.message.contains(phrase), "\(e)")
+        }
+    }
+}
+
+@Test func csvHashesWhatItReads() throws {
+    let dir = TempDir()
+    defer { dir.cleanup() }
+    dir.write("abc.csv", "abc")
+    let r = try CSVReader(path: dir.file("abc.csv"), hashing: true, blockSize: 2)
+    while try r.next() {}
+    #expect(r.finishHash() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    #expect(r.bytesRead == 3)
+}
+
+@Test func byteNumbersParseStrictly() {
+    func p(_ s: String) -> Int64? { Array(s.utf8).withUnsafeBufferPointer(ByteNumber.parseInt64) }
+    #expect(p("0") == 0)
+    #expect(p("-17") == -17)
+    #expect(p("+8") == 8)
+    #expect(p("1649347200000") == 1_649_347_200_000)
+    #expect(p("9223372036854775807") == Int64.max)
+    #expect(p("-9223372036854775808") == Int64.min)
+    for bad in ["", "-", "1.5", "12a", " 1", "9223372036854775808", "NaN"] { #expect(p(bad) == nil, "\(bad)") }
+    var out: [Int64] = []
+    func list(_ s: String) -> [Int64]? {
+        Array(s.utf8).withUnsafeBufferPointer { ByteNumber.parseIntList($0, into: &out) } ? out : nil
+    }
+    #expect(list("12,65") == [12, 65])
+    #expect(list(" 3 , 4 ") == [3, 4])
+    #expect(list("") == [])
+    #expect(list("7") == [7])
+    #expect(list("1,,2") == nil)
+    #expect(list("1,x") == nil)
+}
+
+@Test func beijingCalendarMatchesFoundation() {
+    var cal = Calendar(identifier: .gregorian)
+    cal.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+    var ms: Int64 = 1_649_347_200_000 - 5 * 3_600_000
+    for _ in 0..<400 {
+        let d = cal.dateComponents([.year, .month, .day, .hour], from: Date(timeIntervalSince1970: Double(ms) / 1000))
+        let (date, hourmin) = BeijingCalendar.dateAndHour(ms)
+        #expect(date == Int64(d.year! * 10000 + d.month! * 100 + d.day!))
+        #expect(hourmin == Int64(d.hour! * 100))
+        ms += 2_345_678
+    }
+    #expect(BeijingCalendar.midnightMs(year: 2022, month: 4, day: 8) == 1_649_347_200_000)
+}
