@@ -177,7 +177,9 @@ struct AllreduceBenchmark {
         for _ in 0..<max(1, iterations) { world.allreduceSum(buffer, count: floats) }
         let local = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let seconds = world.allreduceMax(local)
-        if world.isRoot {
+        if world.isRoot && world.size == 1 {
+            print("allreduce benchmark: single rank, nothing is communicated")
+        } else if world.isRoot {
             let perCall = seconds / Double(max(1, iterations))
             let gbps = Double(floats * MemoryLayout<Float>.stride) / perCall / 1e9
             print(String(format: "allreduce %d floats on %d ranks: %.3f ms/call, %.2f GB/s",
