@@ -1,8 +1,8 @@
 /// Rendering a `RunConfig`: the resolved YAML document and the Markdown key reference,
 /// both generated from the key table so they cannot drift from the parser.
 extension RunConfig {
-    /// The full resolved configuration as YAML, every key present, one per line with its
-    /// documentation as a trailing comment. `parse(yaml: c.yaml(), …) == c`.
+    /// The full resolved configuration as YAML, every key present, sections and keys in
+    /// table order. Round-trips: `parse(yaml: c.yaml(), …) == c`.
     public func yaml() -> String {
         var out = ""
         let fields = RunConfig.fields

@@ -2,7 +2,8 @@ import Foundation
 
 /// Offline binary-classification metrics for CTR evaluation.
 ///
-/// Labels are Float with positive ⇔ label > 0.5. All functions are deterministic and
+/// Labels are Float with positive ⇔ label > 0.5. Scores must not be NaN (they have no
+/// rank); callers check finiteness before scoring. All functions are deterministic and
 /// O(n log n).
 public enum ClassificationMetrics {
     /// Area under the ROC curve via the rank-sum (Mann–Whitney U) identity:
