@@ -30,7 +30,8 @@ public final class EmbeddingTable: @unchecked Sendable {
     }
 
     /// Sparse Adam on the rows in `gradient`, with bias correction by the global step t ≥ 1.
-    public func applyAdam(lr: Float, beta1: Float, beta2: Float, eps: Float, step t: Int) {
+    public func applyAdam(_ s: AdamSettings, step t: Int) {
+        let lr = s.learningRate, beta1 = s.beta1, beta2 = s.beta2, eps = s.epsilon
         let c1 = 1 - powf(beta1, Float(t)), c2 = 1 - powf(beta2, Float(t))
         let ids = gradient.rowIds
         let g = gradient.values.pointer

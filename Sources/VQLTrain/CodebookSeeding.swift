@@ -1,0 +1,63 @@
+import VQLCore
+import VQLData
+import VQLModel
+
+/// Chooses codeword seeds identically on every rank without communication: items are drawn
+/// by popularity (event counts, which every rank has) from a stream derived from the seed,
+/// and their keys are computed with the replicated parameters.
+public struct CodebookSeeding {
+    let cumulative: [Int64]
+
+    public init(dataset: PreparedDataset) {
+        var c = [Int64](repeating: 0, count: dataset.itemCount)
+        var s: Int64 = 0
+        for i in 0..<dataset.itemCount { s += dataset.itemEventCount[i]; c[i] = s }
+        cumulative = c
+    }
+
+    /// An item drawn with probability ∝ its event count.
+    func draw(_ rng: inout RandomSource) -> Int32 {
+        guard let total = cumulative.last, total > 0 else { return Int32(rng.below(max(cumulative.count, 1))) }
+        let x = Int64(rng.next() % UInt64(total))
+        var lo = 0, hi = cumulative.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulative[mid] > x { hi = mid } else { lo = mid + 1 }
+        }
+        return Int32(lo)
+    }
+
+    /// Seeds every codeword from the key of a popularity-drawn item.
+    public func initialize(_ net: VQLNetwork, seed: UInt64) {
+        guard let cb = net.codebooks else { return }
+        var rng = RandomSource.derive(seed: seed, stream: 0xC0DE)
+        let items = (0..<(cb.groups * cb.size)).map { _ in draw(&rng) }
+        let keys = net.keys(ofItems: items)
+        let kw = net.shape.keyWidth
+        keys.withUnsafeBufferPointer { k in
+            for g in 0..<cb.groups {
+                for c in 0..<cb.size { cb.seed(group: g, code: c, key: k.base + (g * cb.size + c) * kw + g * cb.width) }
+            }
+        }
+    }
+
+    /// Re-seeds codes whose EMA count fell below `fraction` × the group's mean count.
+    /// Returns how many were re-seeded.
+    @discardableResult
+    public func reseedDeadCodes(_ net: VQLNetwork, fraction: Float, seed: UInt64, step: Int) -> Int {
+        guard let cb = net.codebooks else { return 0 }
+        var mean: Float = 0
+        for i in 0..<(cb.groups * cb.size) { mean += cb.emaCounts[i] }
+        mean /= Float(cb.groups * cb.size)
+        let dead = cb.deadCodes(threshold: fraction * mean)
+        if dead.isEmpty { return 0 }
+        var rng = RandomSource.derive(seed: seed, stream: 0x5EED, index: UInt64(step))
+        let items = dead.map { _ in draw(&rng) }
+        let keys = net.keys(ofItems: items)
+        let kw = net.shape.keyWidth
+        keys.withUnsafeBufferPointer { k in
+            for (i, d) in dead.enumerated() { cb.seed(group: d.group, code: d.code, key: k.base + i * kw + d.group * cb.width) }
+        }
+        return dead.count
+    }
+}

@@ -1,0 +1,38 @@
+import VQLData
+import VQLModel
+
+extension RunConfig {
+    /// The model shape this config gives on `dataset`.
+    public func modelShape(dataset: PreparedDataset) throws -> ModelShape {
+        var s = ModelShape(itemCount: dataset.itemCount, tagCount: dataset.tagCount)
+        guard let encoder = EncoderKind(rawValue: model.encoder) else {
+            throw ConfigError(source: "config", key: "model.encoder",
+                              message: "expected one of \(EncoderKind.allCases.map(\.rawValue)), got '\(model.encoder)'")
+        }
+        s.encoder = encoder
+        s.itemDim = model.itemDim
+        s.heads = model.heads
+        s.groups = model.groups
+        s.keyDim = model.keyDim
+        s.valueDim = model.valueDim
+        s.codebookSize = model.codebookSize
+        s.keyNorm = model.keyNorm
+        s.commitment = Float(model.commitment)
+        s.emaDecay = Float(model.emaDecay)
+        s.timeUnitSeconds = model.timeUnitSeconds
+        s.staticBias = model.staticBias
+        s.mlp = model.mlp
+        if let problem = s.problems().first {
+            throw ConfigError(source: "config", key: nil, message: problem)
+        }
+        return s
+    }
+
+    public var denseAdam: AdamSettings {
+        AdamSettings(learningRate: Float(train.lr), beta1: Float(train.beta1), beta2: Float(train.beta2), epsilon: Float(train.eps))
+    }
+
+    public var sparseAdam: AdamSettings {
+        AdamSettings(learningRate: Float(train.embeddingLr), beta1: Float(train.beta1), beta2: Float(train.beta2), epsilon: Float(train.eps))
+    }
+}

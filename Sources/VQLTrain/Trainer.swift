@@ -1,0 +1,166 @@
+import Foundation
+import VQLCore
+import VQLData
+import VQLDistributed
+import VQLModel
+
+/// Data-parallel training (DESIGN §4): every rank holds the whole model, computes the
+/// samples of the global batch whose users it owns, and applies the same summed gradients,
+/// so parameters stay identical without a broadcast. A world of size 1 is the same code.
+public final class Trainer {
+    public let config: RunConfig
+    public let world: World
+    public let dataset: PreparedDataset
+    public let split: DatasetSplit
+    public let sharding: UserSharding
+    public let builder: BatchBuilder
+    public let network: VQLNetwork
+    public let exchange: GradientExchange
+    public let seeding: CodebookSeeding
+    public let runDirectory: String?
+    public private(set) var step = 0
+    var schedule: SampleSchedule
+    let metrics: MetricsLog?
+    let codebookStatistics: FloatBuffer
+    /// Seconds spent in collectives during training steps, and in whole steps.
+    public private(set) var communicationSeconds = 0.0
+    public private(set) var stepSeconds = 0.0
+    public private(set) var lastLoss = Double.nan
+
+    public init(config: RunConfig, world: World, runDirectory: String?) throws {
+        try config.validate()
+        self.config = config
+        self.world = world
+        self.runDirectory = runDirectory
+        dataset = try PreparedDataset(directory: config.data.path)
+        split = DatasetSplit(dataset: dataset, settings: SplitSettings(
+            validFraction: config.data.validFraction, testFraction: config.data.testFraction, minHistory: config.data.minHistory))
+        guard !split.train.isEmpty else {
+            throw ConfigError(source: "config", key: "data.path", message: "the training split of \(config.data.path) is empty")
+        }
+        sharding = UserSharding(dataset: dataset, ranks: world.size)
+        builder = BatchBuilder(dataset: dataset, maxLength: config.data.maxLen)
+        network = VQLNetwork(shape: try config.modelShape(dataset: dataset), itemTags: builder.itemTags, seed: UInt64(config.train.seed))
+        exchange = GradientExchange(world: world)
+        seeding = CodebookSeeding(dataset: dataset)
+        schedule = SampleSchedule(sampleCount: split.train.count, batchSize: config.train.globalBatchSize, seed: UInt64(config.train.seed))
+        codebookStatistics = FloatBuffer(count: network.codebooks?.statisticsCount ?? 0)
+        if world.isRoot, let dir = runDirectory {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try config.yaml().write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
+            metrics = try MetricsLog(path: dir + "/metrics.jsonl")
+        } else {
+            metrics = nil
+        }
+        seeding.initialize(network, seed: UInt64(config.train.seed))
+    }
+
+    public var evaluator: Evaluator {
+        Evaluator(builder: builder, sharding: sharding, world: world, batchSize: config.eval.batchSize, maxSamples: config.eval.maxSamples)
+    }
+
+    /// One global step: forward/backward of the local share, exchange, optimizer, codebook EMA.
+    /// Returns the global mean loss (BCE + commitment).
+    @discardableResult
+    public func trainStep() throws -> Double {
+        let t0 = Date()
+        let B = config.train.globalBatchSize
+        let train = split.train
+        let local = schedule.indices(step: step).map { train[$0] }.filter {
+            Int(sharding.owner[Int(dataset.eventUser[Int($0)])]) == world.rank
+        }
+        var batch = SampleBatch()
+        builder.append(events: local, to: &batch)
+        try DebugFailure.check(rank: world.rank, step: step)
+
+        network.zeroGradients()
+        network.forward(batch)
+        let l = network.losses(labels: batch.label)
+        network.backward(labels: batch.label, scale: 1 / Float(B))
+        codebookStatistics.zero()
+        network.accumulateCodebookStatistics(into: codebookStatistics.pointer)
+        DebugFailure.poison(network, rank: world.rank, step: step)
+
+        let c0 = Date()
+        exchange.reduceGradients(of: network)
+        exchange.reduce(codebookStatistics.pointer, count: codebookStatistics.count)
+        var sums = [l.crossEntropy, l.commitment]
+        exchange.reduce(&sums)
+        communicationSeconds += Date().timeIntervalSince(c0)
+
+        let loss = (sums[0] + sums[1]) / Double(B)
+        // Every rank holds the same reduced values, so every rank takes the same decision.
+        if let problem = NonFiniteGuard.problem(loss: loss, network: network) {
+            throw TrainingError.nonFinite(step: step, detail: problem)
+        }
+        step += 1
+        network.params.applyAdam(config.denseAdam, step: step)
+        for t in network.tables { t.applyAdam(config.sparseAdam, step: step) }
+        if let cb = network.codebooks {
+            cb.applyEMA(statistics: codebookStatistics.pointer, decay: network.shape.emaDecay)
+            if config.model.reseedEvery > 0 && step % config.model.reseedEvery == 0 {
+                seeding.reseedDeadCodes(network, fraction: Float(config.model.reseedThreshold), seed: UInt64(config.train.seed), step: step)
+            }
+        }
+        lastLoss = loss
+        stepSeconds += Date().timeIntervalSince(t0)
+        return loss
+    }
+
+    /// Trains to `train.max_steps`, evaluating every `train.eval_every` steps and at the end.
+    public func run(log: (String) -> Void) throws -> [String: EvaluationResult] {
+        let total = config.train.maxSteps
+        let progress = ProgressReporter(total: total, label: "train", enabled: world.isRoot)
+        let started = Date()
+        var smoothed = Double.nan
+        while step < total {
+            let loss = try trainStep()
+            smoothed = smoothed.isNaN ? loss : 0.95 * smoothed + 0.05 * loss
+            let rate = Double(step * config.train.globalBatchSize) / max(Date().timeIntervalSince(started), 1e-9)
+            progress.update(done: step, extra: String(format: "loss %.4f  %.0f samples/s", smoothed, rate))
+            if step % max(config.train.logEvery, 1) == 0 || step == total {
+                try metrics?.write(["kind": "train", "step": .int(step), "loss": .double(loss), "loss_smoothed": .double(smoothed),
+                                    "samples_per_second": .double(rate)])
+            }
+            if config.train.evalEvery > 0 && step % config.train.evalEvery == 0 && step < total {
+                if let r = evaluator.evaluate(network, samples: split.valid) { try record("valid", r, log: log) }
+            }
+        }
+        progress.finish(done: step)
+        var results: [String: EvaluationResult] = [:]
+        for (name, samples) in [("valid", split.valid), ("test", split.test)] {
+            if let r = evaluator.evaluate(network, samples: samples) {
+                try record(name, r, log: log)
+                results[name] = r
+            }
+        }
+        try saveModel()
+        return results
+    }
+
+    func record(_ split: String, _ r: EvaluationResult, log: (String) -> Void) throws {
+        log(String(format: "step %d %@: auc %.4f gauc %.4f logloss %.4f (%d samples)", step, split,
+                   r.auc ?? .nan, r.gauc ?? .nan, r.logloss, r.samples))
+        try metrics?.write(["kind": .string("eval"), "split": .string(split), "step": .int(step), "samples": .int(r.samples),
+                            "auc": .double(r.auc ?? .nan), "gauc": .double(r.gauc ?? .nan), "logloss": .double(r.logloss)])
+    }
+
+    /// Rank 0 writes the trained model (parameters, optimizer and codebook state) next to the config.
+    public func saveModel() throws {
+        guard world.isRoot, let dir = runDirectory else { return }
+        try SafetensorsFile.write(path: dir + "/model.safetensors", tensors: network.stateTensors(),
+                                  metadata: ["step": String(step), "format": "vql-model-1"])
+    }
+}
+
+public enum TrainingError: Error, CustomStringConvertible {
+    case nonFinite(step: Int, detail: String)
+    case injected(rank: Int, step: Int)
+
+    public var description: String {
+        switch self {
+        case .nonFinite(let step, let detail): return "non-finite values at step \(step): \(detail); no checkpoint written of this state"
+        case .injected(let rank, let step): return "injected failure on rank \(rank) at step \(step) (VQL_DEBUG_FAIL_RANK)"
+        }
+    }
+}

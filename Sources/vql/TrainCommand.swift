@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import VQLTrain
+
+/// Options shared by every command that reads a run config.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "YAML config file (default: the built-in demo config).")
+    var config: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a key, e.g. --set train.max_steps=100 (repeatable).", valueName: "key=value"))
+    var overrides: [String] = []
+
+    func load() throws -> RunConfig {
+        if let config { return try RunConfig.load(path: config, overrides: overrides) }
+        return try RunConfig.parse(yaml: RunConfig.demoYAML, source: "built-in demo config", overrides: overrides)
+    }
+}
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a model (alone, or under mpirun: ranks shard users data-parallel).")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "Run directory for config, metrics and the model (default: runs/<config name>).")
+    var out: String?
+
+    func run() throws {
+        let config = try options.load()
+        let name = options.config.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? "demo"
+        let runDirectory = out ?? "runs/\(name)"
+        try WorldRunner.run { world in
+            let trainer = try Trainer(config: config, world: world, runDirectory: runDirectory)
+            if world.isRoot {
+                let d = trainer.dataset, s = trainer.split
+                print("vql train: \(world.size) rank(s), \(d.userCount) users, \(d.itemCount) items, \(d.eventCount) events; "
+                      + "samples train \(s.train.count) valid \(s.valid.count) test \(s.test.count); encoder \(config.model.encoder); run \(runDirectory)")
+            }
+            _ = try trainer.run { if world.isRoot { print($0) } }
+            if world.isRoot { print("model written to \(runDirectory)/model.safetensors") }
+        }
+    }
+}
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a trained model on the valid and test splits (AUC, GAUC, logloss).")
+
+    @Option(name: .customLong("run"), help: "Run directory written by `vql train` (config.yaml + model.safetensors).")
+    var runDirectory: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a config key (e.g. eval.max_samples=0).", valueName: "key=value"))
+    var overrides: [String] = []
+
+    func run() throws {
+        let config = try RunConfig.load(path: runDirectory + "/config.yaml", overrides: overrides)
+        try WorldRunner.run { world in
+            let results = try ModelEvaluation.evaluate(config: config, modelPath: runDirectory + "/model.safetensors", world: world)
+            if world.isRoot {
+                for (split, r) in results.sorted(by: { $0.key > $1.key }) {
+                    print(String(format: "%@: auc %.4f gauc %.4f logloss %.4f (%d samples)", split, r.auc ?? .nan, r.gauc ?? .nan, r.logloss, r.samples))
+                }
+            }
+        }
+    }
+}
