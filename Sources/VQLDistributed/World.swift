@@ -76,6 +76,10 @@ public final class World: @unchecked Sendable {
         guard rc == vql_mpi_success() else {
             throw WorldError.mpi(call: "MPI_Init_thread", code: rc, message: errorString(rc))
         }
+        guard provided >= vql_mpi_thread_funneled() else {
+            throw WorldError.mpi(call: "MPI_Init_thread", code: provided,
+                                 message: "MPI provides thread level \(provided), vql needs MPI_THREAD_FUNNELED")
+        }
         let comm = vql_mpi_comm_world()!
         rc = MPI_Comm_set_errhandler(comm, vql_mpi_errors_return())
         guard rc == vql_mpi_success() else {

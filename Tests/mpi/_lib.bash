@@ -16,7 +16,8 @@ set -euo pipefail
 VQL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # CI runs as root; Open MPI refuses that unless both variables are set.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-# Keep the test quiet and independent of the machine's network setup.
+# Containers often forbid the cross-memory-attach syscalls Open MPI's shared-memory
+# transport uses for large messages; copy through shared memory instead (works anywhere).
 export OMPI_MCA_btl_vader_single_copy_mechanism="${OMPI_MCA_btl_vader_single_copy_mechanism:-none}"
 
 if [ -z "${VQL_BIN:-}" ]; then
