@@ -18,10 +18,14 @@ public final class CSVReader {
     public let fileName: String
     /// 1-based line on which the current record starts.
     public private(set) var line = 0
-    /// Bytes of the current record's fields, unquoted, concatenated.
-    private var fieldBytes: [UInt8] = []
+    /// Bytes of the current record's fields, unquoted, concatenated (grown by doubling).
+    private var fieldBytes: UnsafeMutablePointer<UInt8>
+    private var fieldBytesCapacity = 1024
+    private var fieldBytesCount = 0
     /// fieldEnds[i] = end offset of field i in `fieldBytes` (start = previous end).
-    private var fieldEnds: [Int] = []
+    private var fieldEnds: UnsafeMutablePointer<Int>
+    private var fieldEndsCapacity = 64
+    private var fieldEndsCount = 0
     private let fd: Int32
     private let block: UnsafeMutablePointer<UInt8>
     private let blockCapacity: Int
@@ -43,25 +47,26 @@ public final class CSVReader {
         blockCapacity = max(blockSize, 16)
         block = UnsafeMutablePointer<UInt8>.allocate(capacity: blockCapacity)
         hasher = hashing ? SHA256() : nil
-        fieldBytes.reserveCapacity(1024)
-        fieldEnds.reserveCapacity(32)
+        fieldBytes = .allocate(capacity: fieldBytesCapacity)
+        fieldEnds = .allocate(capacity: fieldEndsCapacity)
     }
 
     deinit {
         close(fd)
         block.deallocate()
+        fieldBytes.deallocate()
+        fieldEnds.deallocate()
     }
 
     /// Number of fields in the current record.
-    public var fieldCount: Int { fieldEnds.count }
+    public var fieldCount: Int { fieldEndsCount }
 
     /// The bytes of field `i` of the current record (quotes removed, `""` unescaped).
     @inline(__always)
     public func withField<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        precondition(i >= 0 && i < fieldEndsCount, "CSVReader: field index out of range")
         let start = i == 0 ? 0 : fieldEnds[i - 1]
-        return try fieldBytes.withUnsafeBufferPointer { all in
-            try body(UnsafeBufferPointer(rebasing: all[start..<fieldEnds[i]]))
-        }
+        return try body(UnsafeBufferPointer(start: fieldBytes + start, count: fieldEnds[i] - start))
     }
 
     /// Field `i` as a String (for headers and messages, not hot loops).
@@ -115,26 +120,41 @@ public final class CSVReader {
     }
 
     /// Reads one record; nil at EOF, false for a blank line, true for a record.
+    /// The hot loop works on locals (no exclusivity checks, no array appends).
     private func readRecord() throws -> Bool? {
-        fieldBytes.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
+        var nBytes = 0, nEnds = 0
         var state = State.fieldStart
         var sawAnyByte = false
         line = currentLine
+        var pos = blockPosition, end = blockCount
+        defer { blockPosition = pos; fieldBytesCount = nBytes; fieldEndsCount = nEnds }
+        @inline(__always) func endField() {
+            if nEnds == fieldEndsCapacity { growEnds() }
+            fieldEnds[nEnds] = nBytes
+            nEnds += 1
+        }
+        @inline(__always) func append(_ c: UInt8) {
+            if nBytes == fieldBytesCapacity { growBytes() }
+            fieldBytes[nBytes] = c
+            nBytes += 1
+        }
         while true {
-            if blockPosition == blockCount {
+            if pos == end {
+                blockPosition = pos
                 if try !refill() {
                     // End of file: close the last record, if any.
                     if state == .quoted {
                         throw DataError(file: fileName, line: line, "unterminated quoted field (expected a closing '\"')")
                     }
                     if !sawAnyByte { return nil }
-                    fieldEnds.append(fieldBytes.count)
+                    endField()
                     return true
                 }
+                pos = blockPosition
+                end = blockCount
             }
-            let c = block[blockPosition]
-            blockPosition += 1
+            let c = block[pos]
+            pos += 1
             if skipLF {
                 skipLF = false
                 if c == 0x0A { continue }
@@ -143,41 +163,57 @@ public final class CSVReader {
             case .quoted:
                 if c == 0x22 { state = .quoteInQuoted } else {
                     if c == 0x0A { currentLine += 1 }
-                    fieldBytes.append(c)
+                    append(c)
                 }
                 sawAnyByte = true
             case .fieldStart, .unquoted, .quoteInQuoted:
                 if c == 0x2C {  // ','
-                    fieldEnds.append(fieldBytes.count)
+                    endField()
                     state = .fieldStart
                     sawAnyByte = true
                 } else if c == 0x0A || c == 0x0D {  // end of record
                     currentLine += 1
                     if c == 0x0D { skipLF = true }
                     if !sawAnyByte { return false }
-                    fieldEnds.append(fieldBytes.count)
+                    endField()
                     return true
                 } else if c == 0x22 {  // '"'
                     if state == .fieldStart {
                         state = .quoted
                     } else if state == .quoteInQuoted {
-                        fieldBytes.append(c)  // "" inside quotes is one quote
+                        append(c)  // "" inside quotes is one quote
                         state = .quoted
                     } else {
                         throw DataError(file: fileName, line: line,
-                            "unexpected '\"' inside an unquoted field \(fieldEnds.count + 1) (quote the whole field)")
+                            "unexpected '\"' inside an unquoted field \(nEnds + 1) (quote the whole field)")
                     }
                     sawAnyByte = true
                 } else {
                     if state == .quoteInQuoted {
                         throw DataError(file: fileName, line: line,
-                            "expected ',' or end of line after the closing quote of field \(fieldEnds.count + 1)")
+                            "expected ',' or end of line after the closing quote of field \(nEnds + 1)")
                     }
-                    fieldBytes.append(c)
+                    append(c)
                     state = .unquoted
                     sawAnyByte = true
                 }
             }
         }
+    }
+
+    private func growBytes() {
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: fieldBytesCapacity * 2)
+        bigger.update(from: fieldBytes, count: fieldBytesCapacity)
+        fieldBytes.deallocate()
+        fieldBytes = bigger
+        fieldBytesCapacity *= 2
+    }
+
+    private func growEnds() {
+        let bigger = UnsafeMutablePointer<Int>.allocate(capacity: fieldEndsCapacity * 2)
+        bigger.update(from: fieldEnds, count: fieldEndsCapacity)
+        fieldEnds.deallocate()
+        fieldEnds = bigger
+        fieldEndsCapacity *= 2
     }
 }
