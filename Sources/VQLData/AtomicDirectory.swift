@@ -4,7 +4,9 @@ import Foundation
 /// which is renamed onto the target only after `body` succeeds. On failure the temporary
 /// directory is removed and the target (if any) is untouched.
 public enum AtomicDirectory {
-    public static func write(to target: String, overwrite: Bool, _ body: (String) throws -> Void) throws {
+    public static func write(to path: String, overwrite: Bool, _ body: (String) throws -> Void) throws {
+        var target = path
+        while target.count > 1 && target.hasSuffix("/") { target.removeLast() }
         let fm = FileManager.default
         let name = (target as NSString).lastPathComponent
         let parent = (target as NSString).deletingLastPathComponent

@@ -104,6 +104,14 @@ public final class PreparedDataset: @unchecked Sendable {
     @inline(__always)
     public func events(ofUser u: Int) -> Range<Int> { Int(userOffsets[u])..<Int(userOffsets[u + 1]) }
 
+    /// The history of target event `e`: its user's events before `e` (ties in time already
+    /// ordered by file order), the most recent `maxLength` of them, oldest first.
+    @inline(__always)
+    public func history(ofEvent e: Int, maxLength: Int) -> Range<Int> {
+        let start = Int(userOffsets[Int(eventUser[e])])
+        return max(start, e - max(maxLength, 0))..<e
+    }
+
     /// Dense tag ids of item `i` (possibly empty).
     @inline(__always)
     public func tags(ofItem i: Int) -> UnsafeBufferPointer<Int32> {

@@ -39,3 +39,14 @@ private func splitFixture(_ dir: TempDir) throws -> PreparedDataset {
     #expect(s.train == (0..<10).map(Int64.init))
     #expect(s.valid.isEmpty && s.test.isEmpty)
 }
+
+@Test func historyIsTheUsersEarlierEventsCapped() throws {
+    let dir = TempDir()
+    defer { dir.cleanup() }
+    let d = try splitFixture(dir)
+    #expect(d.history(ofEvent: 4, maxLength: 10) == 4..<4)  // first event of user 40
+    #expect(d.history(ofEvent: 7, maxLength: 10) == 4..<7)
+    #expect(d.history(ofEvent: 9, maxLength: 2) == 7..<9)
+    #expect(d.history(ofEvent: 3, maxLength: 0) == 3..<3)
+    #expect(d.history(ofEvent: 3, maxLength: 100) == 0..<3)
+}
