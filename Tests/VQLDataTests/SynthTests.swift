@@ -118,4 +118,43 @@ private func rows(_ path: String) throws -> (header: String, rows: [[Int64]]) {
     let interestShare = (shown[2][0] + shown[3][0]) / shown.reduce(0) { $0 + $1[0] }
     #expect(interestShare > 0.1 && interestShare < 0.35, "interest share \(interestShare)")
     #expect(tagged > d.eventCount * 9 / 10 && tagAgreement == tagged)
+    // Long histories must be worth more than short ones: a count-based predictor (smoothed
+    // click rate of the target's tag in the history) ranks better with the whole history.
+    let short = historyTagCTRAUC(d, window: 20), long = historyTagCTRAUC(d, window: Int.max)
+    #expect(long > short + 0.03, "AUC whole history \(long) vs last 20 \(short)")
+    #expect(long > 0.6)
+}
+
+/// AUC over targets with ≥ 50 earlier events of score = (clicks + 0.8) / (shown + 2) on the
+/// target's first tag among the last `window` history events.
+private func historyTagCTRAUC(_ d: PreparedDataset, window: Int) -> Double {
+    var scored: [(Double, Float)] = []
+    var clicks = [Double](repeating: 0, count: d.tagCount), shown = [Double](repeating: 0, count: d.tagCount)
+    func tag(_ e: Int) -> Int? { d.tags(ofItem: Int(d.eventItem[e])).first.map(Int.init) }
+    for u in 0..<d.userCount {
+        for k in 0..<d.tagCount { clicks[k] = 0; shown[k] = 0 }
+        let r = d.events(ofUser: u)
+        for e in r {
+            if e - r.lowerBound >= 50, let t = tag(e) {
+                scored.append(((clicks[t] + 0.8) / (shown[t] + 2), d.eventLabel[e]))
+            }
+            if let t = tag(e) { clicks[t] += Double(d.eventLabel[e]); shown[t] += 1 }
+            if window != Int.max, e - window >= r.lowerBound, let t = tag(e - window) {
+                clicks[t] -= Double(d.eventLabel[e - window]); shown[t] -= 1
+            }
+        }
+    }
+    // AUC = P(score of a positive > score of a negative), ties counted half (average ranks).
+    scored.sort { $0.0 < $1.0 }
+    var rankSumPositive = 0.0, positives = 0.0
+    var i = 0
+    while i < scored.count {
+        var j = i
+        while j < scored.count && scored[j].0 == scored[i].0 { j += 1 }
+        let averageRank = Double(i + j + 1) / 2
+        for k in i..<j where scored[k].1 == 1 { rankSumPositive += averageRank; positives += 1 }
+        i = j
+    }
+    let negatives = Double(scored.count) - positives
+    return (rankSumPositive - positives * (positives + 1) / 2) / (positives * negatives)
 }
