@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# DESIGN §6.3 and the failure contract, on real OpenMPI with the real CLI:
+#  - np=2 and np=1 with the same global batch end with the same parameters (≤ 1e-4 relative
+#    after 24 steps), and np=2 twice is bitwise identical;
+#  - a failure injected on rank 1 only ends the job non-zero within 30 s, naming rank 1.
+source "$(dirname "$0")/_lib.bash"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+"$VQL_BIN" synth --format kuairand --out "$work/raw" --users 40 --items 300 --tags 12 --mean-len 200 --seed 3 >/dev/null
+"$VQL_BIN" prepare --format kuairand --input "$work/raw" --out "$work/prepared" >/dev/null
+config() { # ENCODER
+cat > "$work/cfg.yaml" <<YAML
+data: {path: "$work/prepared", max_len: 128}
+model: {encoder: $1, item_dim: 8, heads: 4, groups: 2, key_dim: 8, value_dim: 8, codebook_size: 16, mlp: [16], reseed_every: 10}
+train: {global_batch_size: 64, max_steps: 24, eval_every: 12, log_every: 4}
+eval: {max_samples: 500}
+YAML
+}
+
+train() { # NP OUT [extra env…]
+  local np="$1" out="$2"; shift 2
+  env "$@" bash -c 'source "$0"; vql_mpirun "$1" "$VQL_BIN" train --config "$2" --out "$3"' \
+    "$(dirname "$0")/_lib.bash" "$np" "$work/cfg.yaml" "$out"
+}
+
+for encoder in vq full; do
+  config "$encoder"
+  train 1 "$work/np1_$encoder" > "$work/np1.log" 2>&1 || { cat "$work/np1.log"; fail "np=1 training ($encoder)"; }
+  train 2 "$work/np2a_$encoder" > "$work/np2a.log" 2>&1 || { cat "$work/np2a.log"; fail "np=2 training ($encoder)"; }
+  train 2 "$work/np2b_$encoder" > "$work/np2b.log" 2>&1 || { cat "$work/np2b.log"; fail "np=2 training, second run ($encoder)"; }
+  grep -q "test: auc" "$work/np2a.log" || fail "np=2 run printed no test metrics"
+  grep -q "encoder $encoder" "$work/np2a.log" || fail "the run did not use encoder $encoder"
+  "$VQL_BIN" debug compare-models "$work/np2a_$encoder/model.safetensors" "$work/np2b_$encoder/model.safetensors" \
+    || fail "np=2 twice is not bitwise identical ($encoder)"
+  "$VQL_BIN" debug compare-models --tolerance 1e-4 "$work/np1_$encoder/model.safetensors" "$work/np2a_$encoder/model.safetensors" \
+    || fail "np=1 and np=2 differ by more than 1e-4 ($encoder)"
+  echo "ok: $encoder np=1 ≈ np=2, np=2 reproducible"
+done
+
+start=$(now_ms)
+set +e
+train 2 "$work/fail" VQL_DEBUG_FAIL_RANK=1 VQL_DEBUG_FAIL_STEP=3 > "$work/fail.log" 2>&1
+rc=$?
+set -e
+elapsed=$(( $(now_ms) - start ))
+[ "$rc" -ne 0 ] || fail "a failure on rank 1 left mpirun with exit 0"
+[ "$elapsed" -lt 30000 ] || fail "the job took ${elapsed} ms to end after a failure on rank 1"
+grep -q "rank 1/2" "$work/fail.log" || { cat "$work/fail.log"; fail "the message does not name rank 1"; }
+echo "ok: injected failure on rank 1 ended the job in ${elapsed} ms (exit $rc)"
