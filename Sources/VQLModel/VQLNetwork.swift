@@ -112,3 +112,8 @@ public final class VQLNetwork: @unchecked Sendable {
         return out
     }
 }
+
+extension VQLNetwork {
+    /// Distinct items (targets and history) of the last forward: the rows of the per-item work.
+    public var distinctItemsInLastBatch: Int { work.slots }
+}

@@ -5,9 +5,7 @@ import VQLDistributed
 /// Evaluation of a saved model: the trainer's data path and evaluator, without training.
 public enum ModelEvaluation {
     public static func evaluate(config: RunConfig, modelPath: String, world: World) throws -> [String: EvaluationResult] {
-        var c = config
-        c.train.maxSteps = 0
-        let trainer = try Trainer(config: c, world: world, runDirectory: nil)
+        let trainer = try Trainer(config: config, world: world, runDirectory: nil)
         try trainer.network.loadState(from: SafetensorsFile(path: modelPath), includeOptimizer: false)
         var out: [String: EvaluationResult] = [:]
         for (name, samples) in [("valid", trainer.split.valid), ("test", trainer.split.test)] {

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import VQLCore
+import VQLModel
+import VQLTrain
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure speed and print tables (release builds only give meaningful numbers).",
+        subcommands: [TrainSpeed.self])
+}
+
+extension Bench {
+    /// `vql bench train`: training throughput, counted FLOPs, achieved GFLOP/s against
+    /// OpenBLAS sgemm on one core in the same process, and where a step's time goes.
+    struct TrainSpeed: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "train", abstract: "Training samples/s, FLOPs per sample, GFLOP/s vs sgemm.")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(help: "Timed steps (after 3 warm-up steps).") var steps = 30
+
+        func run() throws {
+            let config = try options.load()
+            try WorldRunner.run { world in
+                let trainer = try Trainer(config: config, world: world, runDirectory: nil)
+                for _ in 0..<3 { try trainer.trainStep() }
+                let bytes0 = world.bytesSent
+                let comm0 = trainer.communicationSeconds
+                let start = Date()
+                for _ in 0..<steps { try trainer.trainStep() }
+                let seconds = Date().timeIntervalSince(start)
+                let comm = trainer.communicationSeconds - comm0
+                let bytesPerStep = Double(world.bytesSent - bytes0) / Double(steps)
+                let profile = StepProfile.measure(trainer)
+                guard world.isRoot else { return }
+                let B = Double(config.train.globalBatchSize)
+                let samplesPerSecond = B * Double(steps) / seconds
+                // FLOPs of the whole global batch, from the local batch scaled by the world size
+                let flopsPerSample = profile.cost.total / Double(profile.samples)
+                let achieved = flopsPerSample * samplesPerSecond / 1e9
+                let previousThreads = BLAS.threads
+                BLAS.threads = 1
+                let sgemm = SgemmBenchmark.gflops(size: 512)
+                BLAS.threads = previousThreads
+                let rows: [(String, String)] = [
+                    ("ranks", "\(world.size)"),
+                    ("OpenBLAS threads per rank", "\(previousThreads)"),
+                    ("encoder", config.model.encoder),
+                    ("global batch", "\(config.train.globalBatchSize)"),
+                    ("mean history length", String(format: "%.0f", Double(profile.positions) / Double(profile.samples))),
+                    ("distinct items per local batch", "\(profile.items)"),
+                    ("samples/s", String(format: "%.0f", samplesPerSecond)),
+                    ("FLOPs per sample (counted)", String(format: "%.3g", flopsPerSample)),
+                    ("  projections + key norm", String(format: "%.0f%%", 100 * profile.cost.projections / profile.cost.total)),
+                    ("  quantization", String(format: "%.0f%%", 100 * profile.cost.quantization / profile.cost.total)),
+                    ("  attention", String(format: "%.0f%%", 100 * profile.cost.attention / profile.cost.total)),
+                    ("  MLP", String(format: "%.0f%%", 100 * profile.cost.mlp / profile.cost.total)),
+                    ("achieved GFLOP/s (all ranks)", String(format: "%.2f", achieved)),
+                    ("sgemm GFLOP/s, 1 core, 512³", String(format: "%.2f", sgemm)),
+                    ("achieved / (sgemm × ranks)", String(format: "%.1f%%", 100 * achieved / (sgemm * Double(world.size)))),
+                    ("bytes sent per step (rank 0)", String(format: "%.0f", bytesPerStep)),
+                    ("communication share of step time", String(format: "%.1f%%", 100 * comm / seconds)),
+                    ("time: batch assembly", String(format: "%.1f%%", profile.share(\.assembly))),
+                    ("time: forward", String(format: "%.1f%%", profile.share(\.forward))),
+                    ("time: backward", String(format: "%.1f%%", profile.share(\.backward))),
+                    ("time: optimizer + EMA", String(format: "%.1f%%", profile.share(\.optimizer))),
+                ]
+                let width = rows.map(\.0.count).max() ?? 0
+                print("vql bench train (\(options.config ?? "built-in demo config"))")
+                for (k, v) in rows { print(k.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + v) }
+            }
+        }
+    }
+}
+
+/// sgemm C = A·B on n×n matrices, best of several runs, in GFLOP/s (2n³ FLOPs).
+enum SgemmBenchmark {
+    static func gflops(size n: Int) -> Double {
+        let a = FloatBuffer(count: n * n), b = FloatBuffer(count: n * n), c = FloatBuffer(count: n * n)
+        var rng = RandomSource(seed: 1)
+        for i in 0..<(n * n) { a[i] = rng.normal(); b[i] = rng.normal() }
+        var best = Double.infinity
+        for _ in 0..<8 {
+            let t = Date()
+            BLAS.sgemm(.none, .none, m: n, n: n, k: n, a: a.pointer, lda: n, b: b.pointer, ldb: n, c: c.pointer, ldc: n)
+            best = min(best, Date().timeIntervalSince(t))
+        }
+        return 2 * Double(n * n * n) / best / 1e9
+    }
+}
