@@ -53,10 +53,8 @@ public struct SHA256: Sendable {
             }
         }
         guard let base = bytes.baseAddress else { return }
-        while bytes.count - start >= 64 {
-            compress(base + start)
-            start += 64
-        }
+        let whole = (bytes.count - start) / 64
+        if whole > 0 { compress(base + start, blocks: whole); start += 64 * whole }
         if start < bytes.count { pending.append(contentsOf: bytes[start...]) }
     }
 
@@ -94,29 +92,37 @@ public struct SHA256: Sendable {
 
 
     /// One 64-byte block of the compression function.
-    private mutating func compress(_ block: UnsafeRawPointer) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { compress(block, schedule: $0.baseAddress!) }
+    private mutating func compress(_ block: UnsafeRawPointer) { compress(block, blocks: 1) }
+
+    /// `blocks` consecutive 64-byte blocks: the schedule buffer and constants are set up once.
+    private mutating func compress(_ base: UnsafeRawPointer, blocks: Int) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
+            Self.k.withUnsafeBufferPointer { k in
+                for i in 0..<blocks { compress(base + 64 * i, schedule: schedule.baseAddress!, k: k.baseAddress!) }
+            }
+        }
     }
 
-    private mutating func compress(_ block: UnsafeRawPointer, schedule w: UnsafeMutablePointer<UInt32>) {
+    @inline(__always)
+    private mutating func compress(_ block: UnsafeRawPointer, schedule w: UnsafeMutablePointer<UInt32>, k: UnsafePointer<UInt32>) {
         for t in 0..<16 {
             let p = block + 4 * t
-            w[t] = UInt32(p.load(fromByteOffset: 0, as: UInt8.self)) << 24
-                | UInt32(p.load(fromByteOffset: 1, as: UInt8.self)) << 16
-                | UInt32(p.load(fromByteOffset: 2, as: UInt8.self)) << 8
+            w[t] = UInt32(p.load(fromByteOffset: 0, as: UInt8.self)) &<< 24
+                | UInt32(p.load(fromByteOffset: 1, as: UInt8.self)) &<< 16
+                | UInt32(p.load(fromByteOffset: 2, as: UInt8.self)) &<< 8
                 | UInt32(p.load(fromByteOffset: 3, as: UInt8.self))
         }
         for t in 16..<64 {
-            let s0 = (w[t - 15] >> 7 | w[t - 15] << 25) ^ (w[t - 15] >> 18 | w[t - 15] << 14) ^ (w[t - 15] >> 3)
-            let s1 = (w[t - 2] >> 17 | w[t - 2] << 15) ^ (w[t - 2] >> 19 | w[t - 2] << 13) ^ (w[t - 2] >> 10)
+            let s0 = (w[t - 15] &>> 7 | w[t - 15] &<< 25) ^ (w[t - 15] &>> 18 | w[t - 15] &<< 14) ^ (w[t - 15] &>> 3)
+            let s1 = (w[t - 2] &>> 17 | w[t - 2] &<< 15) ^ (w[t - 2] &>> 19 | w[t - 2] &<< 13) ^ (w[t - 2] &>> 10)
             w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
         }
         var (a, b, c, d, e, f, g, hh) = h
         for t in 0..<64 {
-            let s1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
+            let s1 = (e &>> 6 | e &<< 26) ^ (e &>> 11 | e &<< 21) ^ (e &>> 25 | e &<< 7)
             let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ Self.k[t] &+ w[t]
-            let s0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
+            let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
+            let s0 = (a &>> 2 | a &<< 30) ^ (a &>> 13 | a &<< 19) ^ (a &>> 22 | a &<< 10)
             let maj = (a & b) ^ (a & c) ^ (b & c)
             let t2 = s0 &+ maj
             hh = g; g = f; f = e; e = d &+ t1
