@@ -50,3 +50,25 @@ private func splitFixture(_ dir: TempDir) throws -> PreparedDataset {
     #expect(d.history(ofEvent: 3, maxLength: 0) == 3..<3)
     #expect(d.history(ofEvent: 3, maxLength: 100) == 0..<3)
 }
+
+@Test func leaveLastOutSplitsPerUser() throws {
+    let dir = TempDir()
+    defer { dir.cleanup() }
+    let d = try splitFixture(dir)
+    // user 30: events 0..<4, user 40: events 4..<10.
+    let s = DatasetSplit(dataset: d, settings: SplitSettings(minHistory: 1, mode: .leaveLastOut, leaveOutCount: 1))
+    #expect(s.test == [3, 9])
+    #expect(s.valid == [2, 8])
+    #expect(s.train == [1, 5, 6, 7])
+    let s2 = DatasetSplit(dataset: d, settings: SplitSettings(minHistory: 0, mode: .leaveLastOut, leaveOutCount: 2))
+    #expect(s2.test == [2, 3, 8, 9])
+    #expect(s2.valid == [0, 1, 6, 7])
+    #expect(s2.train == [4, 5])
+    // Older JSON without the new keys still decodes, with the time mode.
+    let old = try JSONDecoder().decode(SplitSettings.self, from: Data(#"{"validFraction":0.2,"testFraction":0.3,"minHistory":4}"#.utf8))
+    #expect(old == SplitSettings(validFraction: 0.2, testFraction: 0.3, minHistory: 4))
+    let round = try JSONDecoder().decode(SplitSettings.self, from: JSONEncoder().encode(s2Settings))
+    #expect(round == s2Settings)
+}
+
+private let s2Settings = SplitSettings(validFraction: 0.05, testFraction: 0.15, minHistory: 2, mode: .leaveLastOut, leaveOutCount: 3)
