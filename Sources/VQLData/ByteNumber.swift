@@ -43,4 +43,22 @@ public enum ByteNumber {
         }
         return true
     }
+
+    /// A plain decimal number (`-12`, `51990.0`, `.5`; no exponent); nil if malformed.
+    public static func parseDecimal(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0
+        let n = b.count
+        var negative = false
+        if n > 0 && (b[0] == 0x2D || b[0] == 0x2B) { negative = b[0] == 0x2D; i = 1 }
+        var value = 0.0, scale = 1.0, digits = 0, seenPoint = false
+        while i < n {
+            let c = b[i]
+            if c == 0x2E && !seenPoint { seenPoint = true } else if c >= 48 && c <= 57 {
+                if seenPoint { scale /= 10; value += Double(c - 48) * scale } else { value = value * 10 + Double(c - 48) }
+                digits += 1
+            } else { return nil }
+            i += 1
+        }
+        return digits == 0 ? nil : (negative ? -value : value)
+    }
 }

@@ -20,6 +20,16 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         public var count: Int64
     }
 
+    /// A categorical static item feature stored as `file` (one i32 per item). Value 0 means
+    /// missing/unknown; known values are 1..<vocabularySize, numbered by ascending raw value.
+    public struct ItemFeature: Codable, Sendable, Equatable {
+        public var name: String
+        public var file: String
+        public var vocabularySize: Int
+        /// Raw values by dense value (index 0 = missing), for small vocabularies only.
+        public var values: [String]?
+    }
+
     public struct Counts: Codable, Sendable, Equatable {
         public var users: Int
         public var items: Int
@@ -41,6 +51,8 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     public var eventOrder: String
     public var sourceFiles: [SourceFile]
     public var arrays: [ArrayFile]
+    /// Categorical static item features (KuaiRand: author, video_type, music_type, duration_bucket).
+    public var itemFeatures: [ItemFeature]
     /// ISO-8601 time of preparation (informational).
     public var createdAt: String
 

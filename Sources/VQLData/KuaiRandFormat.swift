@@ -28,4 +28,16 @@ public enum KuaiRandFormat {
     ]
 
     public static func logColumnIndex(_ name: String) -> Int? { logColumns.firstIndex(of: name) }
+
+    /// Upper bounds (seconds) of the duration buckets 1...6; bucket 7 is longer, 0 is missing.
+    public static let durationBucketBoundsSeconds: [Double] = [7, 15, 30, 60, 120, 300]
+
+    /// Duration bucket of a video: 0 for missing (NaN), else 1 + the number of bounds ≤ it.
+    public static func durationBucket(ms: Double) -> Int32 {
+        if ms.isNaN { return 0 }
+        let seconds = ms / 1000
+        var b: Int32 = 1
+        for bound in durationBucketBoundsSeconds where seconds >= bound { b += 1 }
+        return b
+    }
 }

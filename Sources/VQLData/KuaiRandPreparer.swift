@@ -39,7 +39,7 @@ public enum KuaiRandPreparer {
         if log.count == 0 {
             throw DataError(file: present.joined(separator: ", "), "no events: expected at least one data line after the header")
         }
-        let videoTags = try KuaiRandReader.readVideoTags(path: featuresPath)
+        let videoTags = try KuaiRandReader.readVideoFeatures(path: featuresPath)
 
         let users = DenseIds(log.user)
         let items = DenseIds(log.item)
@@ -98,6 +98,8 @@ public enum KuaiRandPreparer {
             tagCursor[Int(i)] += 1
         }
 
+        let features = itemFeatures(videoTags, items: items)
+
         var sources = log.sources
         if let s = videoTags.source { sources.append(s) }
         let arrays: [DatasetManifest.ArrayFile] = [
@@ -112,14 +114,14 @@ public enum KuaiRandPreparer {
             .init(name: PreparedFile.usersRawIds, elementType: "i64", count: Int64(users.count)),
             .init(name: PreparedFile.itemsRawIds, elementType: "i64", count: Int64(items.count)),
             .init(name: PreparedFile.tagsRawIds, elementType: "i64", count: Int64(tags.count)),
-        ]
+        ] + features.map { .init(name: $0.meta.file, elementType: "i32", count: Int64(items.count)) }
         let manifest = DatasetManifest(
             formatVersion: DatasetManifest.currentFormatVersion, sourceFormat: "kuairand",
             counts: .init(users: users.count, items: items.count, tags: tags.count, events: n),
             labelColumn: labelColumn, timeUnit: "ms",
             idOrder: "users, items and tags are each numbered 0..<n by ascending raw id",
             eventOrder: "by (user, time_ms, file order); file order = \(KuaiRandFormat.logFiles.joined(separator: ", ")) then line",
-            sourceFiles: sources, arrays: arrays,
+            sourceFiles: sources, arrays: arrays, itemFeatures: features.map(\.meta),
             createdAt: ISO8601DateFormatter().string(from: Date()))
 
         try AtomicDirectory.write(to: outputDirectory, overwrite: overwrite) { dir in
@@ -134,10 +136,47 @@ public enum KuaiRandPreparer {
             try BinaryArrayFile.write(users.raw, to: join(dir, PreparedFile.usersRawIds))
             try BinaryArrayFile.write(items.raw, to: join(dir, PreparedFile.itemsRawIds))
             try BinaryArrayFile.write(tags.raw, to: join(dir, PreparedFile.tagsRawIds))
+            for f in features { try BinaryArrayFile.write(f.values, to: join(dir, f.meta.file)) }
             // The manifest goes last: a directory without one is never taken for a dataset.
             try BinaryArrayFile.write(Array(try manifest.encoded()), to: join(dir, DatasetManifest.fileName))
         }
         return manifest
+    }
+
+    /// Dense categorical features of the logged items: 0 = missing, known values numbered
+    /// 1... by ascending raw value (video_type by name). Videos without a row get 0.
+    static func itemFeatures(_ raw: RawVideoFeatures, items: DenseIds) -> [(meta: DatasetManifest.ItemFeature, values: [Int32])] {
+        var rowOfItem = [Int](repeating: -1, count: items.count)
+        for (row, v) in raw.rowVideo.enumerated() { if let i = items.dense[v] { rowOfItem[Int(i)] = row } }
+        func categorical(_ name: String, _ rawValue: (Int) -> Int64?, keepValues: Bool) -> (DatasetManifest.ItemFeature, [Int32]) {
+            let present = rowOfItem.compactMap { $0 >= 0 ? rawValue($0) : nil }
+            let vocab = DenseIds(present)
+            let values = rowOfItem.map { row -> Int32 in
+                guard row >= 0, let v = rawValue(row) else { return 0 }
+                return vocab.dense[v]! + 1
+            }
+            let meta = DatasetManifest.ItemFeature(
+                name: name, file: "item_feature_\(name).i32", vocabularySize: vocab.count + 1,
+                values: keepValues ? ["missing"] + vocab.raw.map { String($0) } : nil)
+            return (meta, values)
+        }
+        let author = categorical("author", { raw.rowAuthor[$0] }, keepValues: false)
+        let music = categorical("music_type", { raw.rowMusicType[$0] }, keepValues: true)
+        // video_type: order the names, then reuse the integer path on the name ranks.
+        let sortedNames = raw.videoTypeNames.sorted()
+        let rankOfType = raw.videoTypeNames.map { Int64(sortedNames.firstIndex(of: $0)!) }
+        var videoType = categorical("video_type", { rankOfType[raw.rowVideoType[$0]] }, keepValues: false)
+        let usedRanks = Set(rowOfItem.compactMap { $0 >= 0 ? rankOfType[raw.rowVideoType[$0]] : nil }).sorted()
+        videoType.0.values = ["missing"] + usedRanks.map { sortedNames[Int($0)] }
+        let bucketValues = rowOfItem.map { $0 >= 0 ? raw.rowDurationBucket[$0] : 0 }
+        let bucket = DatasetManifest.ItemFeature(
+            name: "duration_bucket", file: "item_feature_duration_bucket.i32",
+            vocabularySize: KuaiRandFormat.durationBucketBoundsSeconds.count + 2,
+            values: ["missing"] + (0...KuaiRandFormat.durationBucketBoundsSeconds.count).map { k in
+                let b = KuaiRandFormat.durationBucketBoundsSeconds
+                return k == 0 ? "<\(Int(b[0]))s" : (k == b.count ? ">=\(Int(b[k - 1]))s" : "\(Int(b[k - 1]))-\(Int(b[k]))s")
+            })
+        return [author, videoType, music, (bucket, bucketValues)].map { (meta: $0.0, values: $0.1) }
     }
 
     static func join(_ dir: String, _ name: String) -> String { (dir as NSString).appendingPathComponent(name) }

@@ -9,11 +9,19 @@ public struct RawEventLog: Sendable {
     public var count: Int { user.count }
 }
 
-/// Tag lists of videos, as (raw video id, raw tag id) pairs in file order.
-public struct RawVideoTags: Sendable {
+/// The video features file as read: tag lists as (raw video id, raw tag id) pairs, and one
+/// entry per video (its first row wins) of the categorical static features.
+public struct RawVideoFeatures: Sendable {
     public var video: [Int64] = []
     public var tag: [Int64] = []
-    /// Videos with a row in the file (even with an empty tag list), first row wins.
+    /// Per video row: raw video id, author id, video_type (index into `videoTypeNames`),
+    /// music_type, duration bucket (`KuaiRandFormat.durationBucket`). Missing ids are nil.
+    public var rowVideo: [Int64] = []
+    public var rowAuthor: [Int64?] = []
+    public var rowVideoType: [Int] = []
+    public var rowMusicType: [Int64?] = []
+    public var rowDurationBucket: [Int32] = []
+    public var videoTypeNames: [String] = []
     public var source: DatasetManifest.SourceFile?
 }
 
@@ -63,12 +71,14 @@ public enum KuaiRandReader {
     }
 
     /// Reads `video_features_basic_1k.csv`: for each video, its tag list (the `tag` column,
-    /// a comma list that may be quoted or empty). Other columns are checked for count only.
-    public static func readVideoTags(path: String) throws -> RawVideoTags {
+    /// a comma list that may be quoted or empty), author_id, video_type, music_type and
+    /// video_duration (float ms; empty allowed). Other columns are checked for count only.
+    public static func readVideoFeatures(path: String) throws -> RawVideoFeatures {
         let r = try CSVReader(path: path, hashing: true)
         try checkHeader(r, KuaiRandFormat.videoColumns)
         let columns = KuaiRandFormat.videoColumns
-        var out = RawVideoTags()
+        var out = RawVideoFeatures()
+        var typeIndex: [String: Int] = [:]
         var tags: [Int64] = []
         var seen = Set<Int64>()
         while try r.next() {
@@ -83,8 +93,25 @@ public enum KuaiRandReader {
                 out.video.append(video)
                 out.tag.append(t)
             }
+            out.rowVideo.append(video)
+            out.rowAuthor.append(try optionalInt(r, 1, "author_id"))
+            let typeName = r.string(2)
+            if typeIndex[typeName] == nil { typeIndex[typeName] = out.videoTypeNames.count; out.videoTypeNames.append(typeName) }
+            out.rowVideoType.append(typeIndex[typeName]!)
+            out.rowMusicType.append(try optionalInt(r, 10, "music_type"))
+            let duration = r.withField(6) { $0.isEmpty ? Double.nan : ByteNumber.parseDecimal($0) }
+            guard let duration else {
+                throw r.error("column video_duration: expected a number of milliseconds or empty, found \"\(r.string(6))\"")
+            }
+            out.rowDurationBucket.append(KuaiRandFormat.durationBucket(ms: duration))
         }
         out.source = .init(name: r.fileName, bytes: Int64(r.bytesRead), sha256: r.finishHash() ?? "")
         return out
+    }
+
+    /// Field `i` as an integer, nil when empty.
+    static func optionalInt(_ r: CSVReader, _ i: Int, _ column: String) throws -> Int64? {
+        if r.withField(i, { $0.isEmpty }) { return nil }
+        return try r.int64(i, column: column)
     }
 }

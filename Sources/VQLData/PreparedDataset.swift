@@ -20,6 +20,8 @@ public final class PreparedDataset: @unchecked Sendable {
     public let itemRawIds: UnsafePointer<Int64>
     public let tagRawIds: UnsafePointer<Int64>
     public let maxTagsPerItem: Int
+    /// Categorical static item features by name (see `DatasetManifest.ItemFeature`).
+    public let itemFeatures: [String: UnsafePointer<Int32>]
     private let mappings: [MappedFile]
 
     public var userCount: Int { manifest.counts.users }
@@ -71,6 +73,15 @@ public final class PreparedDataset: @unchecked Sendable {
         userRawIds = try map(PreparedFile.usersRawIds, Int64.self, count: c.users)
         itemRawIds = try map(PreparedFile.itemsRawIds, Int64.self, count: c.items)
         tagRawIds = try map(PreparedFile.tagsRawIds, Int64.self, count: c.tags)
+        var features: [String: UnsafePointer<Int32>] = [:]
+        for f in m.itemFeatures {
+            let p = try map(f.file, Int32.self, count: c.items)
+            for i in 0..<c.items where p[i] < 0 || Int(p[i]) >= f.vocabularySize {
+                throw DataError(file: f.file, "item \(i): expected a value in 0..<\(f.vocabularySize), found \(p[i])")
+            }
+            features[f.name] = p
+        }
+        itemFeatures = features
         mappings = maps
 
         try Self.checkOffsets(userOffsets, c.users, total: c.events, name: PreparedFile.userOffsets, directory)
@@ -98,6 +109,14 @@ public final class PreparedDataset: @unchecked Sendable {
             throw DataError(file: name, "offsets decrease at index \(i + 1) (\(o[i]) then \(o[i + 1]))")
         }
         if o[n] != Int64(total) { throw DataError(file: name, "expected the last offset to be \(total), found \(o[n])") }
+    }
+
+    /// Values (0 = missing) of item feature `name` for every item, or nil if the dataset has none.
+    public func itemFeature(_ name: String) -> UnsafePointer<Int32>? { itemFeatures[name] }
+
+    /// Vocabulary size (including the missing value 0) of item feature `name`.
+    public func itemFeatureVocabularySize(_ name: String) -> Int? {
+        manifest.itemFeatures.first { $0.name == name }?.vocabularySize
     }
 
     /// Indices of user `u`'s events, oldest first.

@@ -70,6 +70,17 @@ private func records(_ text: String, blockSize: Int) throws -> [(Int, [String])]
     #expect(list("7") == [7])
     #expect(list("1,,2") == nil)
     #expect(list("1,x") == nil)
+    func dec(_ s: String) -> Double? { Array(s.utf8).withUnsafeBufferPointer(ByteNumber.parseDecimal) }
+    #expect(dec("51990.0") == 51990)
+    #expect(dec(".5") == 0.5)
+    #expect(dec("-1.25") == -1.25)
+    #expect(dec("7") == 7)
+    for bad in ["", ".", "1.2.3", "1e3", "12ms", "-"] { #expect(dec(bad) == nil, "\(bad)") }
+    #expect(KuaiRandFormat.durationBucket(ms: .nan) == 0)
+    #expect(KuaiRandFormat.durationBucket(ms: 6999) == 1)
+    #expect(KuaiRandFormat.durationBucket(ms: 7000) == 2)
+    #expect(KuaiRandFormat.durationBucket(ms: 299_999) == 6)
+    #expect(KuaiRandFormat.durationBucket(ms: 300_000) == 7)
 }
 
 @Test func beijingCalendarMatchesFoundation() {

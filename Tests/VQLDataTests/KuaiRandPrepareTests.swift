@@ -21,11 +21,12 @@ private func writeFixture(_ dir: TempDir) {
              Fixture.row(5, 900, time: 10, click: 0, longView: 0)]
     dir.write(Fixture.random, r.joined(separator: "\n"))  // no final newline
     let v = [Fixture.videoHeader,
-             Fixture.video(900, tag: "\"12,65\""),
-             Fixture.video(500, tag: "", duration: ""),
-             Fixture.video(700, tag: "8"),
-             Fixture.video(800, tag: "\"65\""),
-             Fixture.video(999, tag: "\"3,4\"")]  // not in any log: ignored
+             Fixture.video(900, tag: "\"12,65\"", duration: "1000.5", author: "300", music: "9"),
+             Fixture.video(500, tag: "", duration: "", author: "", type: "AD", music: ""),
+             Fixture.video(700, tag: "8", duration: "20000.0", author: "100", music: "4"),
+             Fixture.video(800, tag: "\"65\"", duration: "400000", author: "300", type: "\"NORMAL\""),
+             Fixture.video(900, tag: "\"1,2\"", author: "1"),  // repeated video: first row wins
+             Fixture.video(999, tag: "\"3,4\"", author: "5", type: "XX", music: "1")]  // not in any log: ignored
     dir.write(Fixture.videos, v.joined(separator: "\r\n") + "\r\n")
 }
 
@@ -54,6 +55,15 @@ private func writeFixture(_ dir: TempDir) {
     #expect(Array(d.tags(ofItem: 3)) == [1, 2])
     #expect(d.maxTagsPerItem == 2)
     #expect(d.events(ofUser: 1) == 1..<4)
+    // Static features: 0 = missing, known values 1... by ascending raw value (type by name).
+    func feature(_ name: String) -> [Int32] { d.itemFeature(name).map { array($0, 4) } ?? [] }
+    #expect(feature("author") == [0, 1, 2, 2])
+    #expect(feature("video_type") == [1, 2, 2, 2])
+    #expect(feature("music_type") == [0, 1, 2, 2])
+    #expect(feature("duration_bucket") == [0, 3, 7, 1])
+    #expect(d.itemFeatureVocabularySize("author") == 3)
+    #expect(d.itemFeatureVocabularySize("duration_bucket") == 8)
+    #expect(d.manifest.itemFeatures.first { $0.name == "video_type" }?.values == ["missing", "AD", "NORMAL"])
     // Manifest: label, sources with sizes and checksums in file order, no temp dir left.
     #expect(d.manifest.labelColumn == "is_click")
     #expect(d.manifest.timeUnit == "ms")

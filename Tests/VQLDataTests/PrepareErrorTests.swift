@@ -73,6 +73,20 @@ private func log(_ lines: [String]) -> String { ([Fixture.logHeader] + lines).jo
     #expect(e.message.contains("tag"))
 }
 
+@Test func badDurationAndAuthorInVideoFile() throws {
+    let videos = [Fixture.videoHeader, Fixture.video(1, tag: "1"), Fixture.video(2, tag: "1", duration: "12s")]
+        .joined(separator: "\n")
+    let e = try #require(prepareError([Fixture.standard408: log([Fixture.row(1, 1, time: 5, click: 0)]),
+                                       Fixture.videos: videos]))
+    #expect(e.description.hasPrefix("\(Fixture.videos):3: "), "\(e)")
+    #expect(e.message.contains("video_duration"))
+    let videos2 = [Fixture.videoHeader, Fixture.video(1, tag: "1", author: "x7")].joined(separator: "\n")
+    let e2 = try #require(prepareError([Fixture.standard408: log([Fixture.row(1, 1, time: 5, click: 0)]),
+                                        Fixture.videos: videos2]))
+    #expect(e2.description.hasPrefix("\(Fixture.videos):2: "), "\(e2)")
+    #expect(e2.message.contains("author_id"))
+}
+
 @Test func missingFilesAreNamed() throws {
     let e = try #require(prepareError([Fixture.videos: goodVideos]))
     #expect(e.description.contains(Fixture.standard408))

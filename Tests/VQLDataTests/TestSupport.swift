@@ -30,8 +30,9 @@ enum Fixture {
     }
 
     /// One 12-column video row with the given raw `tag` field text (already quoted if needed).
-    static func video(_ id: Int64, tag: String, duration: String = "1000.5") -> String {
-        "\(id),77,NORMAL,2020-07-08,ShortImport,1,\(duration),720,1280,55,9,\(tag)"
+    static func video(_ id: Int64, tag: String, duration: String = "1000.5", author: String = "77",
+                      type: String = "NORMAL", music: String = "9") -> String {
+        "\(id),\(author),\(type),2020-07-08,ShortImport,1,\(duration),720,1280,55,\(music),\(tag)"
     }
 
     /// A minimal valid video file listing `ids` with one tag each.
