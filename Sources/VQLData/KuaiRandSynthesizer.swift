@@ -6,9 +6,9 @@ import VQLCore
 ///
 /// Per user: a lognormal number of impressions (min 20) in sessions spread over 4/08–5/08
 /// (Beijing time; seconds apart within a session, hours or days between sessions). Each
-/// impression on or after 4/22 is, with probability 0.05, a random exposure (`is_rand` = 1,
-/// uniform item, written to the random log); otherwise with probability 0.10 an item of one
-/// of the user's interest tags, else a popularity-sampled item. Standard impressions go to the
+/// impression on or after 4/22 is, with probability 0.10, a random exposure (`is_rand` = 1,
+/// uniform item, written to the random log; about 5% of all events); otherwise, with
+/// probability 0.10, an item of one of the user's interest tags, else a popularity-sampled item. Standard impressions go to the
 /// 4_08 or the 4_22 file by date. Every user has its own RNG stream, so output is a pure
 /// function of the settings.
 public enum KuaiRandSynthesizer {
@@ -44,7 +44,7 @@ public enum KuaiRandSynthesizer {
             for k in lastShown.indices { lastShown[k] = Int64.min }
             let interests = world.userInterests[u]
             for t in times {
-                let isRandom = t >= randomStartMs && rng.uniform() < 0.05
+                let isRandom = t >= randomStartMs && rng.uniform() < 0.10
                 var item: Int
                 if isRandom {
                     item = rng.below(settings.items)

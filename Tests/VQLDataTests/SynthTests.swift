@@ -65,9 +65,9 @@ private func rows(_ path: String) throws -> (header: String, rows: [[Int64]]) {
     }
     #expect(total == summary.events)
     #expect(total >= 15 * 20)
-    // ~5% of the events after 4/22 (about half the span) are random exposures.
+    // 10% of the events after 4/22 (a bit under half the span) are random exposures: ~5% overall.
     let share = Double(randomRows) / Double(total)
-    #expect(share > 0.01 && share < 0.05, "random share \(share)")
+    #expect(share > 0.025 && share < 0.08, "random share \(share)")
     let video = try String(contentsOfFile: dir.file(KuaiRandFormat.videoFeaturesFile), encoding: .utf8)
     let vlines = video.split(separator: "\n")
     #expect(vlines.count == 401)
