@@ -39,7 +39,7 @@ public enum KuaiRandPreparer {
         if log.count == 0 {
             throw DataError(file: present.joined(separator: ", "), "no events: expected at least one data line after the header")
         }
-        let videoTags = try KuaiRandReader.readVideoFeatures(path: featuresPath)
+        let videoFeatures = try KuaiRandReader.readVideoFeatures(path: featuresPath)
 
         let users = DenseIds(log.user)
         let items = DenseIds(log.item)
@@ -84,7 +84,7 @@ public enum KuaiRandPreparer {
         // Item tags: keep logged videos only; tags numbered by ascending raw id.
         var keptItem: [Int32] = []
         var keptRawTag: [Int64] = []
-        for (v, t) in zip(videoTags.video, videoTags.tag) {
+        for (v, t) in zip(videoFeatures.video, videoFeatures.tag) {
             if let i = items.dense[v] { keptItem.append(i); keptRawTag.append(t) }
         }
         let tags = DenseIds(keptRawTag)
@@ -98,10 +98,10 @@ public enum KuaiRandPreparer {
             tagCursor[Int(i)] += 1
         }
 
-        let features = itemFeatures(videoTags, items: items)
+        let features = itemFeatures(videoFeatures, items: items)
 
         var sources = log.sources
-        if let s = videoTags.source { sources.append(s) }
+        if let s = videoFeatures.source { sources.append(s) }
         let arrays: [DatasetManifest.ArrayFile] = [
             .init(name: PreparedFile.userOffsets, elementType: "i64", count: Int64(userOffsets.count)),
             .init(name: PreparedFile.eventItem, elementType: "i32", count: Int64(n)),
