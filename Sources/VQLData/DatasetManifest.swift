@@ -56,6 +56,45 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     /// ISO-8601 time of preparation (informational).
     public var createdAt: String
 
+    private enum CodingKeys: String, CodingKey {
+        case formatVersion, sourceFormat, counts, labelColumn, timeUnit, idOrder, eventOrder, sourceFiles,
+             arrays, itemFeatures, createdAt
+    }
+
+    public init(
+        formatVersion: Int, sourceFormat: String, counts: Counts, labelColumn: String, timeUnit: String,
+        idOrder: String, eventOrder: String, sourceFiles: [SourceFile], arrays: [ArrayFile],
+        itemFeatures: [ItemFeature], createdAt: String
+    ) {
+        self.formatVersion = formatVersion
+        self.sourceFormat = sourceFormat
+        self.counts = counts
+        self.labelColumn = labelColumn
+        self.timeUnit = timeUnit
+        self.idOrder = idOrder
+        self.eventOrder = eventOrder
+        self.sourceFiles = sourceFiles
+        self.arrays = arrays
+        self.itemFeatures = itemFeatures
+        self.createdAt = createdAt
+    }
+
+    /// `itemFeatures` may be absent (manifests written before it existed): no item features.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try c.decode(Int.self, forKey: .formatVersion)
+        sourceFormat = try c.decode(String.self, forKey: .sourceFormat)
+        counts = try c.decode(Counts.self, forKey: .counts)
+        labelColumn = try c.decode(String.self, forKey: .labelColumn)
+        timeUnit = try c.decode(String.self, forKey: .timeUnit)
+        idOrder = try c.decode(String.self, forKey: .idOrder)
+        eventOrder = try c.decode(String.self, forKey: .eventOrder)
+        sourceFiles = try c.decode([SourceFile].self, forKey: .sourceFiles)
+        arrays = try c.decode([ArrayFile].self, forKey: .arrays)
+        itemFeatures = try c.decodeIfPresent([ItemFeature].self, forKey: .itemFeatures) ?? []
+        createdAt = try c.decode(String.self, forKey: .createdAt)
+    }
+
     public func array(named name: String) -> ArrayFile? { arrays.first { $0.name == name } }
 
     public func encoded() throws -> Data {

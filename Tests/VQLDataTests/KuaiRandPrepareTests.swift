@@ -102,3 +102,16 @@ private func writeFixture(_ dir: TempDir) {
     #expect(try PreparedDataset(directory: out).eventCount == 8)
     #expect(!FileManager.default.fileExists(atPath: dir.file("p/keep.txt")))
 }
+
+@Test func manifestRoundTripsAndToleratesMissingItemFeatures() throws {
+    let dir = TempDir()
+    defer { dir.cleanup() }
+    writeFixture(dir)
+    let m = try KuaiRandPreparer.prepare(inputDirectory: dir.path, outputDirectory: dir.file("p"))
+    #expect(try JSONDecoder().decode(DatasetManifest.self, from: m.encoded()) == m)
+    var object = try #require(try JSONSerialization.jsonObject(with: m.encoded()) as? [String: Any])
+    #expect(object.removeValue(forKey: "itemFeatures") != nil)
+    let old = try JSONDecoder().decode(DatasetManifest.self, from: JSONSerialization.data(withJSONObject: object))
+    #expect(old.itemFeatures.isEmpty)
+    #expect(old.counts == m.counts)
+}
