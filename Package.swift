@@ -30,8 +30,10 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // User caches (N, U per head and code), L-free scoring, cache files.
+        .target(name: "VQLServe", dependencies: ["VQLCore", "VQLData", "VQLModel", "VQLDistributed"]),
         .executableTarget(name: "vql", dependencies: [
-            "VQLCore", "VQLData", "VQLModel", "VQLDistributed", "VQLTrain",
+            "VQLCore", "VQLData", "VQLModel", "VQLDistributed", "VQLTrain", "VQLServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -40,5 +42,6 @@ let package = Package(
         .testTarget(name: "VQLModelTests", dependencies: ["VQLModel", "VQLData"]),
         .testTarget(name: "VQLTrainTests", dependencies: ["VQLTrain"]),
         .testTarget(name: "VQLDistributedTests", dependencies: ["VQLDistributed"]),
+        .testTarget(name: "VQLServeTests", dependencies: ["VQLServe", "VQLModel", "VQLData"]),
     ]
 )

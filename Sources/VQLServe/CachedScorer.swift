@@ -1,0 +1,72 @@
+import Foundation
+import VQLCore
+import VQLModel
+
+/// Scores a candidate item for a user from the user's cache alone, in O(H·K·(d_h + d_v)):
+///
+///     o_h = Σ_c e^{q_h·C[c]_h/√d_h} U_{h,c} / Σ_c e^{q_h·C[c]_h/√d_h} N_{h,c},   logit = MLP([x, o])
+///
+/// exactly the training forward with quantized keys (up to float rounding): the temporal
+/// kernel and static bias are inside N and U, and the request time cancels in the ratio.
+public final class CachedScorer: @unchecked Sendable {
+    public let network: VQLNetwork
+    public let caches: UserCaches
+    /// Inputs x and queries q of every item, computed once.
+    public let itemInputs: [Float]
+    public let itemQueries: [Float]
+    private let scratch: UnsafeMutablePointer<Float>
+    private let scores: UnsafeMutablePointer<Float>
+    private let attention: UnsafeMutablePointer<Float>
+
+    public init(network: VQLNetwork, caches: UserCaches, vectors: ItemVectors) {
+        precondition(network.codebooks != nil, "cached scoring needs the vq encoder")
+        self.network = network
+        self.caches = caches
+        itemInputs = vectors.inputs
+        itemQueries = network.queries(inputs: vectors.inputs, count: vectors.count)
+        let s = network.shape
+        scratch = .allocate(capacity: s.mlpInputDim + 2 * (s.mlp.max() ?? 1) + 1)
+        scores = .allocate(capacity: s.codebookSize)
+        attention = .allocate(capacity: s.valueWidth)
+    }
+
+    deinit { scratch.deallocate(); scores.deallocate(); attention.deallocate() }
+
+    /// The logit of `item` for user `u` (nil user: no history, o = 0).
+    public func logit(user u: Int?, item: Int) -> Float {
+        let s = network.shape, H = s.heads, K = s.codebookSize, dh = s.keyDim, dv = s.valueDim
+        let hpg = H / s.groups, gw = s.groupWidth
+        let scale = 1 / Float(dh).squareRoot()
+        let cb = network.codebooks!
+        attention.update(repeating: 0, count: s.valueWidth)
+        itemQueries.withUnsafeBufferPointer { Q in
+            caches.weightSums.withUnsafeBufferPointer { N in
+                caches.valueSums.withUnsafeBufferPointer { U in
+                    guard let u else { return }
+                    let q = Q.base + item * s.keyWidth
+                    for h in 0..<H {
+                        let g = h / hpg, nBase = (u * H + h) * K
+                        var m = -Float.infinity
+                        for c in 0..<K where N[nBase + c] > 0 {
+                            scores[c] = scale * BLAS.dot(dh, q + h * dh, cb.codewords.pointer + (g * K + c) * gw + (h % hpg) * dh)
+                            m = max(m, scores[c])
+                        }
+                        if m == -Float.infinity { continue }
+                        var den: Float = 0
+                        let oh = attention + h * dv
+                        for c in 0..<K where N[nBase + c] > 0 {
+                            let e = expf(scores[c] - m)
+                            den += e * N[nBase + c]
+                            BLAS.axpy(dv, e, U.base + (nBase + c) * dv, oh)
+                        }
+                        let inv = 1 / den
+                        for k in 0..<dv { oh[k] *= inv }
+                    }
+                }
+            }
+        }
+        return itemInputs.withUnsafeBufferPointer { X in
+            network.headLogit(input: X.base + item * s.inputDim, attention: attention, scratch: scratch)
+        }
+    }
+}
