@@ -4,6 +4,16 @@ public enum EncoderKind: String, Sendable, Codable, CaseIterable {
     case vq
     /// The same attention with exact keys: the fidelity upper bound.
     case full
+    /// Exact attention over the last `recentLength` events only (DIN-style truncation).
+    case recent
+    /// Exact attention over the most recent `retrieveK` events sharing a tag with the
+    /// target (SIM hard search).
+    case simHard = "sim_hard"
+    /// Exact attention over the `retrieveK` events of largest Σ_h q_h·k_{j,h}/√d_h
+    /// (SIM-soft / ETA-style retrieval with exact keys).
+    case topk
+    /// o = mean_j v_j: uniform weights, no query, no temporal kernel, no static bias.
+    case mean
 }
 
 /// Every hyperparameter that fixes the model's tensors and math.
@@ -31,6 +41,10 @@ public struct ModelShape: Sendable, Codable, Equatable {
     public var staticBias = true
     /// Hidden widths of the scoring MLP.
     public var mlp: [Int] = [64, 32]
+    /// S of the `recent` encoder: events kept, most recent first.
+    public var recentLength = 50
+    /// k of the `sim_hard` and `topk` encoders: events retrieved per sample.
+    public var retrieveK = 50
 
     public init(itemCount: Int, tagCount: Int) {
         self.itemCount = itemCount
@@ -57,6 +71,8 @@ public struct ModelShape: Sendable, Codable, Equatable {
         if groups > 0 && heads % groups != 0 { out.append("model.groups (\(groups)) must divide model.heads (\(heads))") }
         if mlp.contains(where: { $0 <= 0 }) { out.append("model.mlp widths must be positive, got \(mlp)") }
         if !(emaDecay >= 0 && emaDecay < 1) { out.append("model.ema_decay must be in [0, 1), got \(emaDecay)") }
+        if recentLength <= 0 { out.append("model.recent_len must be positive, got \(recentLength)") }
+        if retrieveK <= 0 { out.append("model.retrieve_k must be positive, got \(retrieveK)") }
         if !(timeUnitSeconds > 0) { out.append("model.time_unit_seconds must be positive") }
         return out
     }

@@ -9,6 +9,9 @@ import VQLCore
 /// Keys, values and static biases live per *distinct item* of the batch (a "slot"); each
 /// history position names its slot. With quantized keys, q_h·k̂_{j,h} only takes K values,
 /// so the scores are looked up from q_h·C[c]_h, computed once per sample.
+///
+/// With `uniform` (the `mean` encoder) there are no logits: p_{j,h} = 1/L, o_h = mean_j v_{j,h},
+/// and only the values receive gradients.
 public struct AttentionOperands {
     public var heads: Int
     public var keyDim: Int
@@ -33,6 +36,8 @@ public struct AttentionOperands {
     public var codewords: UnsafePointer<Float>?
     public var groups: Int
     public var codebookSize: Int
+    /// p_{j,h} = 1/L instead of the softmax (the `mean` encoder).
+    public var uniform = false
 }
 
 /// Where the attention's gradients go; each is accumulated (+=).
@@ -64,7 +69,9 @@ public enum TargetAttention {
             os.update(repeating: 0, count: vw)
             if L == 0 { continue }
             let p = probs + H * start
-            if let codes = x.codes, let cw = x.codewords {
+            if x.uniform {
+                p.update(repeating: 1 / Float(L), count: H * L)
+            } else if let codes = x.codes, let cw = x.codewords {
                 for h in 0..<H {
                     let g = h / hpg
                     for c in 0..<K {
@@ -91,7 +98,7 @@ public enum TargetAttention {
                     }
                 }
             }
-            for h in 0..<H { Softmax.forwardInPlace(p + h * L, L) }
+            if !x.uniform { for h in 0..<H { Softmax.forwardInPlace(p + h * L, L) } }
             for j in 0..<L {
                 let v = x.values + Int(x.slots[start + j]) * vw
                 for h in 0..<H {
@@ -128,8 +135,9 @@ public enum TargetAttention {
                     let dvh = d.values + slot * vw + h * dv
                     let pj = ph[j]
                     BLAS.axpy(dv, pj, dOh, dvh)
-                    da[j] = pj * (BLAS.dot(dv, dOh, vh) - dOo)
+                    if !x.uniform { da[j] = pj * (BLAS.dot(dv, dOh, vh) - dOo) }
                 }
+                if x.uniform { continue }  // no logits: nothing reaches q, k, λ or b
                 var dLambda: Float = 0
                 let qh = q + h * dh
                 for j in 0..<L {

@@ -15,8 +15,8 @@ extension VQLNetwork {
     public func forward(_ batch: SampleBatch) -> [Float] {
         let w = work, sh = shape
         let previousCodes = freezeCodes ? w.codes : nil
-        w.index(batch, timeUnitMs: sh.timeUnitSeconds * 1000)
-        let n = w.samples, U = w.slots, P = w.positionSlot.count
+        w.index(batch, timeUnitMs: sh.timeUnitSeconds * 1000, shape: sh, tags: itemTags)
+        let n = w.samples, U = w.slots
         let dx = sh.inputDim, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads
 
         let x = w.x.reserve(U * dx), bias = sh.staticBias ? w.bias.reserve(U * H) : nil
@@ -62,6 +62,10 @@ extension VQLNetwork {
             }
         }
 
+        if sh.encoder == .topk {
+            w.restrictToTopK(queries: q, keys: keys, keyWidth: kw, keyDim: sh.keyDim, k: sh.retrieveK, reuse: freezeCodes)
+        }
+        let P = w.positionSlot.count
         let lambda = decays()
         let o = w.output.reserve(n * vw), probs = w.probs.reserve(P * H)
         withOperands(keys: keys, lambda: lambda) { ops in
@@ -143,7 +147,7 @@ extension VQLNetwork {
                                 offsets: offsets.base, samples: w.samples,
                                 codes: codebooks == nil || freezeCodes ? nil : codes.base,
                                 codewords: codebooks.map { UnsafePointer($0.codewords.pointer) },
-                                groups: sh.groups, codebookSize: sh.codebookSize))
+                                groups: sh.groups, codebookSize: sh.codebookSize, uniform: sh.encoder == .mean))
                         }
                     }
                 }

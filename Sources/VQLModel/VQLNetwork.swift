@@ -116,4 +116,6 @@ public final class VQLNetwork: @unchecked Sendable {
 extension VQLNetwork {
     /// Distinct items (targets and history) of the last forward: the rows of the per-item work.
     public var distinctItemsInLastBatch: Int { work.slots }
+    /// History positions the attention saw in the last forward (after a baseline's selection).
+    public var attendedPositionsInLastBatch: Int { work.positionSlot.count }
 }

@@ -18,6 +18,11 @@ final class Workspace {
     var samples = 0
     var slots = 0
     var maxLength = 0
+    /// history positions chosen for the current sample (scratch of `index`)
+    var selected: [Int] = []
+    /// `topk`: kept positions (relative to the sample's history) of each sample, and scores
+    var keptPositions: [[Int]] = []
+    let selectionScores = ScratchBuffer()
 
     // activations
     let x = ScratchBuffer(), bias = ScratchBuffer(), xTarget = ScratchBuffer(), queries = ScratchBuffer()
@@ -57,8 +62,9 @@ final class Workspace {
         return s
     }
 
-    /// Maps every target and history item of `batch` to a slot of distinct items.
-    func index(_ batch: SampleBatch, timeUnitMs: Double) {
+    /// Maps every target and every *selected* history item of `batch` (HistorySelection)
+    /// to a slot of distinct items; `offsets` then delimit each sample's selected positions.
+    func index(_ batch: SampleBatch, timeUnitMs: Double, shape: ModelShape, tags: ItemTags) {
         for item in slotItems { slotOfItem[Int(item)] = -1 }
         slotItems.removeAll(keepingCapacity: true)
         occurrences.removeAll(keepingCapacity: true)
@@ -67,22 +73,59 @@ final class Workspace {
         positionSlot.removeAll(keepingCapacity: true)
         delta.removeAll(keepingCapacity: true)
         samples = batch.count
-        offsets = batch.historyOffsets
+        offsets.removeAll(keepingCapacity: true)
+        offsets.append(0)
         maxLength = 0
         for s in 0..<batch.count { targetSlot.append(slot(of: batch.targetItem[s])) }
-        for s in 0..<batch.count {
-            let lo = batch.historyOffsets[s], hi = batch.historyOffsets[s + 1]
-            maxLength = max(maxLength, hi - lo)
-            let w = hi > lo ? 1 / Float(hi - lo) : 0
-            let tq = batch.targetTime[s]
-            for j in lo..<hi {
-                let sl = slot(of: batch.historyItem[j])
-                positionSlot.append(sl)
-                occurrences[Int(sl)] += 1
-                commitWeight[Int(sl)] += w
-                delta.append(Float(Double(batch.historyTime[j] - tq) / timeUnitMs))
+        batch.historyItem.withUnsafeBufferPointer { items in
+            for s in 0..<batch.count {
+                selected.removeAll(keepingCapacity: true)
+                HistorySelection.select(shape.encoder, shape: shape, tags: tags, target: batch.targetItem[s], items: items.base,
+                                        lo: batch.historyOffsets[s], hi: batch.historyOffsets[s + 1], into: &selected)
+                let L = selected.count
+                maxLength = max(maxLength, L)
+                let w = L > 0 ? 1 / Float(L) : 0
+                let tq = batch.targetTime[s]
+                for j in selected {
+                    let sl = slot(of: items[j])
+                    positionSlot.append(sl)
+                    occurrences[Int(sl)] += 1
+                    commitWeight[Int(sl)] += w
+                    delta.append(Float(Double(batch.historyTime[j] - tq) / timeUnitMs))
+                }
+                offsets.append(positionSlot.count)
             }
         }
         slots = slotItems.count
+    }
+
+    /// `topk`: keeps, per sample, the k positions of largest Σ_h q_h·k_{j,h}/√d_h among those
+    /// indexed (oldest first), given q[nS, H·d_h] and keys[U, H·d_h]. With `reuse`, applies the
+    /// selection of the previous call instead (gradient checks freeze it, like codes).
+    func restrictToTopK(queries q: UnsafePointer<Float>, keys: UnsafePointer<Float>, keyWidth kw: Int, keyDim dh: Int,
+                        k: Int, reuse: Bool) {
+        let scale = 1 / Float(dh).squareRoot()
+        if !reuse || keptPositions.count != samples {
+            keptPositions.removeAll(keepingCapacity: true)
+            for s in 0..<samples {
+                let lo = offsets[s], L = offsets[s + 1] - lo
+                let sc = selectionScores.reserve(max(L, 1))
+                for j in 0..<L { sc[j] = scale * BLAS.dot(kw, q + s * kw, keys + Int(positionSlot[lo + j]) * kw) }
+                keptPositions.append(Array(HistorySelection.topK(sc, count: L, k: k, order: &selected)))
+            }
+        }
+        var newOffsets = [0], newSlots: [Int32] = [], newDelta: [Float] = []
+        newSlots.reserveCapacity(samples * k)
+        newDelta.reserveCapacity(samples * k)
+        maxLength = 0
+        for s in 0..<samples {
+            let lo = offsets[s]
+            for j in keptPositions[s] { newSlots.append(positionSlot[lo + j]); newDelta.append(delta[lo + j]) }
+            newOffsets.append(newSlots.count)
+            maxLength = max(maxLength, keptPositions[s].count)
+        }
+        offsets = newOffsets
+        positionSlot = newSlots
+        delta = newDelta
     }
 }

@@ -159,7 +159,7 @@ extension RunConfig {
             .double("data.test_fraction", \.data.testFraction, .unitHalfOpen, "Fraction of samples held out for test (valid + test < 1)."),
             .int("data.min_history", \.data.minHistory, min: 1, "Samples whose user has fewer past events are skipped."),
 
-            .string("model.encoder", \.model.encoder, allowed: ["vq", "full"], "History encoder: `vq` = vector-quantized target attention, `full` = exact target attention."),
+            .string("model.encoder", \.model.encoder, allowed: ["vq", "full", "recent", "sim_hard", "topk", "mean"], "History encoder: `vq` = vector-quantized target attention, `full` = exact target attention; baselines: `recent` (last `recent_len` events), `sim_hard` (last `retrieve_k` events sharing a tag with the target), `topk` (`retrieve_k` events of largest q·k), `mean` (mean of values)."),
             .int("model.item_dim", \.model.itemDim, min: 1, "Width of item and side-feature embeddings."),
             .int("model.heads", \.model.heads, min: 1, "Attention heads."),
             .int("model.groups", \.model.groups, min: 1, "Key groups sharing a codebook; must divide `model.heads`."),
@@ -174,6 +174,8 @@ extension RunConfig {
             .double("model.time_unit_seconds", \.model.timeUnitSeconds, .positive, "Time unit τ of the recency decay λ·Δt/τ, in seconds."),
             .bool("model.static_bias", \.model.staticBias, "Learned per-head static bias b_h(s_j) added to attention logits."),
             .intList("model.mlp", \.model.mlp, "Hidden widths of the prediction MLP."),
+            .int("model.recent_len", \.model.recentLen, min: 1, "S of the `recent` encoder: attention over the last S events only."),
+            .int("model.retrieve_k", \.model.retrieveK, min: 1, "k of the `sim_hard` and `topk` encoders: events retrieved per sample."),
 
             .int("train.seed", \.train.seed, min: 0, "Seed of every random stream (initialisation, epoch permutations, codeword seeding)."),
             .int("train.global_batch_size", \.train.globalBatchSize, min: 1, "Samples per optimizer step, summed over all ranks."),

@@ -27,6 +27,8 @@ extension RunConfig {
           time_unit_seconds: 86400.0
           static_bias: true
           mlp: [64, 32]
+          recent_len: 50
+          retrieve_k: 50
         train:
           seed: 1
           global_batch_size: 256

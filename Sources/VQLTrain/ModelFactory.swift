@@ -22,6 +22,8 @@ extension RunConfig {
         s.timeUnitSeconds = model.timeUnitSeconds
         s.staticBias = model.staticBias
         s.mlp = model.mlp
+        s.recentLength = model.recentLen
+        s.retrieveK = model.retrieveK
         if let problem = s.problems().first {
             throw ConfigError(source: "config", key: nil, message: problem)
         }

@@ -43,13 +43,15 @@ public struct RunConfig: Codable, Sendable, Equatable {
         public var timeUnitSeconds = 86400.0
         public var staticBias = true
         public var mlp = [64, 32]
+        public var recentLen = 50
+        public var retrieveK = 50
         public init() {}
         enum CodingKeys: String, CodingKey {
             case encoder, itemDim = "item_dim", heads, groups, keyDim = "key_dim"
             case valueDim = "value_dim", codebookSize = "codebook_size", keyNorm = "key_norm"
             case commitment, emaDecay = "ema_decay", reseedEvery = "reseed_every"
             case reseedThreshold = "reseed_threshold", timeUnitSeconds = "time_unit_seconds"
-            case staticBias = "static_bias", mlp
+            case staticBias = "static_bias", mlp, recentLen = "recent_len", retrieveK = "retrieve_k"
         }
     }
 

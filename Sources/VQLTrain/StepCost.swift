@@ -11,8 +11,9 @@ public struct StepCost: Sendable {
     public var mlp = 0.0
     public var total: Double { projections + quantization + attention + mlp }
 
-    /// `samples` targets, `positions` history positions, `items` distinct items.
-    public init(shape s: ModelShape, samples n: Int, positions P: Int, items U: Int) {
+    /// `samples` targets, `positions` attended history positions, `items` distinct items;
+    /// `scanned` history positions scored for retrieval (`topk`: every position of the window).
+    public init(shape s: ModelShape, samples n: Int, positions P: Int, items U: Int, scanned: Int = 0) {
         let dx = Double(s.inputDim), kw = Double(s.keyWidth), vw = Double(s.valueWidth)
         let N = Double(n), Pd = Double(P), Ud = Double(U), H = Double(s.heads)
         // forward Y = XWᵀ (2·rows·in·out), backward dW and dX (2× that)
@@ -24,12 +25,15 @@ public struct StepCost: Sendable {
             quantization = 2 * Ud * Double(s.codebookSize) * kw + 3 * Ud * kw   // ‖C‖² − 2k·C, commitment
             perSample = 2 * 2 * H * Double(s.codebookSize) * Double(s.keyDim)  // q·C and its backward
             perPosition = H * (4 + 5) + 2 * H * Double(s.keyDim)               // score lookup, softmax, dk̂
-        case .full:
+        case .full, .recent, .simHard, .topk:
             perPosition = H * (4 + 5) + 3 * 2 * H * Double(s.keyDim)           // q·k, dq, dk̂
+        case .mean:
+            perPosition = 0                                                     // weights are 1/L
         }
         // o += p·v; backward dv += p·dO and dp = dO·v
         perPosition += 3 * 2 * vw
         attention = Pd * perPosition + N * perSample
+        if s.encoder == .topk { attention += Double(scanned) * 2 * kw }        // retrieval: q·k over the window
         var width = Double(s.mlpInputDim)
         for h in s.mlp + [1] { mlp += 3 * 2 * N * width * Double(h); width = Double(h) }
     }

@@ -6,6 +6,8 @@ import VQLModel
 public struct StepProfile: Sendable {
     public var assembly = 0.0, forward = 0.0, backward = 0.0, optimizer = 0.0
     public var samples = 0, positions = 0, items = 0
+    /// History positions in the window (before a baseline's selection).
+    public var scanned = 0
     public var cost: StepCost
 
     public func share(_ phase: KeyPath<StepProfile, Double>) -> Double {
@@ -39,10 +41,11 @@ public struct StepProfile: Sendable {
             m.withUnsafeBufferPointer { net.params.adamM.pointer.update(from: $0.base, count: m.count) }
             v.withUnsafeBufferPointer { net.params.adamV.pointer.update(from: $0.base, count: v.count) }
             p.samples = batch.count
-            p.positions = batch.positionCount
+            p.positions = net.attendedPositionsInLastBatch
+            p.scanned = batch.positionCount
             p.items = net.distinctItemsInLastBatch
         }
-        p.cost = StepCost(shape: net.shape, samples: p.samples, positions: p.positions, items: p.items)
+        p.cost = StepCost(shape: net.shape, samples: p.samples, positions: p.positions, items: p.items, scanned: p.scanned)
         return p
     }
 }

@@ -17,6 +17,9 @@ enum Fixtures {
         s.mlp = [6]
         s.commitment = 0.5
         s.timeUnitSeconds = 86_400
+        // small enough that the baselines' selections drop positions of the test batches
+        s.recentLength = 4
+        s.retrieveK = 4
         return s
     }
 

@@ -4,7 +4,10 @@ import VQLCore
 
 /// DESIGN §6.1: every parameter's gradient against central differences, codes frozen.
 struct ModelGradientTests {
-    static let settings: [(EncoderKind, Bool, Bool)] = [(.vq, true, true), (.full, true, true), (.vq, false, false), (.full, false, true)]
+    static let settings: [(EncoderKind, Bool, Bool)] = [
+        (.vq, true, true), (.full, true, true), (.vq, false, false), (.full, false, true),
+        (.recent, true, true), (.simHard, true, true), (.topk, true, true), (.topk, false, false), (.mean, true, true),
+    ]
 
     /// Loss of the whole tower for the batch, as the trainer defines it (mean over the batch).
     func loss(_ net: VQLNetwork, _ batch: SampleBatch) -> Double {

@@ -41,7 +41,7 @@ private func parseError(_ yaml: String, source: String = "test.yaml", overrides:
     let tableKeys = RunConfig.fields.map(\.key)
     #expect(Set(tableKeys) == codableKeys)
     #expect(tableKeys.count == Set(tableKeys).count)
-    #expect(tableKeys.count == 35)
+    #expect(tableKeys.count == 37)
 
     for field in RunConfig.fields {
         var c = RunConfig()
@@ -199,5 +199,5 @@ private func parseError(_ yaml: String, source: String = "test.yaml", overrides:
     #expect(rows[0] == "| key | type | default | meaning |")
     for f in RunConfig.fields { #expect(md.contains("| `\(f.key)` |")) }
     #expect(md.contains("| `model.mlp` | list of int ≥ 1 | `[64, 32]` |"))
-    #expect(md.contains("| `model.encoder` | vq \\| full | `\"vq\"` |"))
+    #expect(md.contains("| `model.encoder` | vq \\| full \\| recent \\| sim_hard \\| topk \\| mean | `\"vq\"` |"))
 }
