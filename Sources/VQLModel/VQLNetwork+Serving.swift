@@ -15,6 +15,15 @@ public struct ItemVectors: Sendable {
     public var bias: [Float]
     /// z[n, G] (empty for the `full` encoder)
     public var codes: [Int32]
+
+    public init(count: Int, inputs: [Float], keys: [Float], values: [Float], bias: [Float], codes: [Int32]) {
+        self.count = count
+        self.inputs = inputs
+        self.keys = keys
+        self.values = values
+        self.bias = bias
+        self.codes = codes
+    }
 }
 
 extension VQLNetwork {

@@ -70,3 +70,15 @@ public final class CachedScorer: @unchecked Sendable {
         }
     }
 }
+
+extension CachedScorer {
+    /// The defined answer for an item outside the vocabulary: scored from a zero item
+    /// representation (x = 0, so q = b_q), against the user's cache as usual.
+    public func logitOfUnknownItem(user u: Int?) -> Float {
+        let s = network.shape
+        let zero = [Float](repeating: 0, count: s.inputDim)
+        let single = CachedScorer(network: network, caches: caches,
+                                  vectors: ItemVectors(count: 1, inputs: zero, keys: [], values: [], bias: [], codes: []))
+        return single.logit(user: u, item: 0)
+    }
+}

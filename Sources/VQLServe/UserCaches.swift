@@ -108,3 +108,14 @@ public final class UserCaches: @unchecked Sendable {
         for k in 0..<(n * valueDim) { valueSums[u * n * valueDim + k] = 0 }
     }
 }
+
+extension UserCaches {
+    /// The same caches with the model's decays (read from a file before the model was known).
+    public convenience init(adopting other: UserCaches, decayPerMs: [Double]) {
+        self.init(users: other.users, heads: other.heads, groups: other.groups, codes: other.codes, valueDim: other.valueDim, decayPerMs: decayPerMs)
+        tRef = other.tRef
+        shift = other.shift
+        weightSums = other.weightSums
+        valueSums = other.valueSums
+    }
+}

@@ -4,7 +4,12 @@ import VQLModel
 extension RunConfig {
     /// The model shape this config gives on `dataset`.
     public func modelShape(dataset: PreparedDataset) throws -> ModelShape {
-        var s = ModelShape(itemCount: dataset.itemCount, tagCount: dataset.tagCount)
+        try modelShape(itemCount: dataset.itemCount, tagCount: dataset.tagCount)
+    }
+
+    /// The model shape this config gives for these vocabulary sizes.
+    public func modelShape(itemCount: Int, tagCount: Int) throws -> ModelShape {
+        var s = ModelShape(itemCount: itemCount, tagCount: tagCount)
         guard let encoder = EncoderKind(rawValue: model.encoder) else {
             throw ConfigError(source: "config", key: "model.encoder",
                               message: "expected one of \(EncoderKind.allCases.map(\.rawValue)), got '\(model.encoder)'")
