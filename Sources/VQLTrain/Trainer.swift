@@ -18,7 +18,10 @@ public final class Trainer {
     public let exchange: GradientExchange
     public let seeding: CodebookSeeding
     public let runDirectory: String?
-    public private(set) var step = 0
+    /// Optimizer steps taken (also the Adam step count and the data cursor); set by `restore`.
+    public internal(set) var step = 0
+    /// Evaluations so far, saved in checkpoints as the metric history.
+    var history: [CheckpointState.Evaluation] = []
     var schedule: SampleSchedule
     let metrics: MetricsLog?
     let codebookStatistics: FloatBuffer
@@ -125,6 +128,9 @@ public final class Trainer {
             if config.train.evalEvery > 0 && step % config.train.evalEvery == 0 && step < total {
                 if let r = evaluator.evaluate(network, samples: split.valid) { try record("valid", r, log: log) }
             }
+            if config.train.checkpointEvery > 0 && step % config.train.checkpointEvery == 0 && step < total {
+                try saveCheckpoint(log: log)
+            }
         }
         progress.finish(done: step)
         var results: [String: EvaluationResult] = [:]
@@ -135,12 +141,15 @@ public final class Trainer {
             }
         }
         try saveModel()
+        try saveCheckpoint(log: log)
         return results
     }
 
     func record(_ split: String, _ r: EvaluationResult, log: (String) -> Void) throws {
         log(String(format: "step %d %@: auc %.4f gauc %.4f logloss %.4f (%d samples)", step, split,
                    r.auc ?? .nan, r.gauc ?? .nan, r.logloss, r.samples))
+        history.removeAll { $0.step == step && $0.split == split }
+        history.append(.init(step: step, split: split, samples: r.samples, auc: r.auc, gauc: r.gauc, logloss: r.logloss))
         try metrics?.write(["kind": .string("eval"), "split": .string(split), "step": .int(step), "samples": .int(r.samples),
                             "auc": .double(r.auc ?? .nan), "gauc": .double(r.gauc ?? .nan), "logloss": .double(r.logloss)])
     }
