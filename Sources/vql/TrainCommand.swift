@@ -22,15 +22,30 @@ struct Train: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(help: "Run directory for config, metrics and the model (default: runs/<config name>).")
+    @Option(help: "Run directory for config, metrics, checkpoints and the model (default: runs/<config name>).")
     var out: String?
 
+    @Option(name: .long, defaultAsFlag: "latest", help: ArgumentHelp(
+        "Continue from a checkpoint: alone, the newest valid one of the run directory (falling back past damaged ones); "
+        + "or PATH = a step directory, a checkpoints/ directory or a run directory. Without --config, the checkpoint's config is used.",
+        valueName: "PATH"))
+    var resume: String? = nil
+
     func run() throws {
-        let config = try options.load()
+        var config = try options.load()
         let name = options.config.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? "demo"
         let runDirectory = out ?? "runs/\(name)"
         try WorldRunner.run { world in
+            var checkpoint: Checkpoint? = nil
+            if let resume {
+                let c = try Checkpoint.locate(resume == "latest" ? runDirectory : resume, world: world) { if world.isRoot { print($0) } }
+                if options.config == nil { config = try c.state.runConfig(overrides: options.overrides) }
+                try c.checkCompatible(with: config)
+                if world.isRoot { print("vql train: resuming from \(c.path) (step \(c.state.step), saved by \(c.state.worldSize) rank(s))") }
+                checkpoint = c
+            }
             let trainer = try Trainer(config: config, world: world, runDirectory: runDirectory)
+            if let checkpoint { try trainer.restore(from: checkpoint) }
             if world.isRoot {
                 let d = trainer.dataset, s = trainer.split
                 print("vql train: \(world.size) rank(s), \(d.userCount) users, \(d.itemCount) items, \(d.eventCount) events; "
