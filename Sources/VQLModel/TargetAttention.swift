@@ -111,53 +111,53 @@ public enum TargetAttention {
     }
 
     /// Backward of `forward` given dO[nS, H·d_v]. `codeGrads` needs H·K floats; `scratch`
-    /// needs max_s L_s floats.
+    /// needs 2·H floats.
     public static func backward(_ x: AttentionOperands, output o: UnsafePointer<Float>, probs: UnsafePointer<Float>,
                                 outputGrad dO: UnsafePointer<Float>, into d: AttentionGradients,
-                                codeGrads: UnsafeMutablePointer<Float>, scratch da: UnsafeMutablePointer<Float>) {
+                                codeGrads: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let H = x.heads, dh = x.keyDim, dv = x.valueDim, kw = H * dh, vw = H * dv
         let scale = 1 / Float(dh).squareRoot()
         let hpg = H / x.groups, gw = hpg * dh, K = x.codebookSize
+        let dOo = scratch, dLambda = scratch + H
         d.queries.update(repeating: 0, count: x.samples * kw)
         for s in 0..<x.samples {
             let start = x.offsets[s], L = x.offsets[s + 1] - start
             if L == 0 { continue }
-            let q = x.queries + s * kw, dq = d.queries + s * kw
+            let q = x.queries + s * kw, dq = d.queries + s * kw, dOs = dO + s * vw
             let p = probs + H * start
             for h in 0..<H {
-                let ph = p + h * L
-                let dOh = dO + s * vw + h * dv
-                // da_j = p_j (dO·v_j − dO·o)
-                let dOo = BLAS.dot(dv, dOh, o + s * vw + h * dv)
-                for j in 0..<L {
-                    let slot = Int(x.slots[start + j])
-                    let vh = x.values + slot * vw + h * dv
-                    let dvh = d.values + slot * vw + h * dv
-                    let pj = ph[j]
-                    BLAS.axpy(dv, pj, dOh, dvh)
-                    if !x.uniform { da[j] = pj * (BLAS.dot(dv, dOh, vh) - dOo) }
-                }
-                if x.uniform { continue }  // no logits: nothing reaches q, k, λ or b
-                var dLambda: Float = 0
-                let qh = q + h * dh
-                for j in 0..<L {
-                    let slot = Int(x.slots[start + j])
-                    dLambda += da[j] * x.delta[start + j]
-                    if let db = d.staticBias { db[slot * H + h] += da[j] }
+                dOo[h] = BLAS.dot(dv, dOs + h * dv, o + s * vw + h * dv)
+                dLambda[h] = 0
+            }
+            if x.codes != nil { codeGrads.update(repeating: 0, count: H * K) }
+            // One pass over positions, all heads per position: each slot's rows are touched once.
+            for j in 0..<L {
+                let slot = Int(x.slots[start + j])
+                let v = x.values + slot * vw, dvRow = d.values + slot * vw
+                for h in 0..<H {
+                    let pj = p[h * L + j], dOh = dOs + h * dv
+                    BLAS.axpy(dv, pj, dOh, dvRow + h * dv)
+                    if x.uniform { continue }  // no logits: nothing reaches q, k, λ or b
+                    // da_j = p_j (dO·v_j − dO·o)
+                    let da = pj * (BLAS.dot(dv, dOh, v + h * dv) - dOo[h])
+                    dLambda[h] += da * x.delta[start + j]
+                    if let db = d.staticBias { db[slot * H + h] += da }
                     // straight-through: dk̂ flows to the key unchanged
-                    BLAS.axpy(dh, da[j] * scale, qh, d.keys + slot * kw + h * dh)
-                }
-                d.decay[h] += dLambda
-                if let codes = x.codes, let cw = x.codewords {
-                    let g = h / hpg, cg = codeGrads + h * K
-                    cg.update(repeating: 0, count: K)
-                    for j in 0..<L { cg[Int(codes[Int(x.slots[start + j]) * x.groups + g])] += da[j] }
-                    for c in 0..<K where cg[c] != 0 {
-                        BLAS.axpy(dh, cg[c] * scale, cw + (g * K + c) * gw + (h % hpg) * dh, dq + h * dh)
+                    BLAS.axpy(dh, da * scale, q + h * dh, d.keys + slot * kw + h * dh)
+                    if let codes = x.codes {
+                        codeGrads[h * K + Int(codes[slot * x.groups + h / hpg])] += da
+                    } else {
+                        BLAS.axpy(dh, da * scale, x.keys + slot * kw + h * dh, dq + h * dh)
                     }
-                } else {
-                    for j in 0..<L {
-                        BLAS.axpy(dh, da[j] * scale, x.keys + Int(x.slots[start + j]) * kw + h * dh, dq + h * dh)
+                }
+            }
+            if x.uniform { continue }
+            for h in 0..<H { d.decay[h] += dLambda[h] }
+            if x.codes != nil, let cw = x.codewords {
+                for h in 0..<H {
+                    let g = h / hpg
+                    for c in 0..<K where codeGrads[h * K + c] != 0 {
+                        BLAS.axpy(dh, codeGrads[h * K + c] * scale, cw + (g * K + c) * gw + (h % hpg) * dh, dq + h * dh)
                     }
                 }
             }

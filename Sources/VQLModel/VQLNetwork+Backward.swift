@@ -43,7 +43,7 @@ extension VQLNetwork {
             withOperands(keys: keys, lambda: lambda) { ops in
                 TargetAttention.backward(ops, output: w.output.pointer, probs: w.probs.pointer, outputGrad: dO,
                                          into: AttentionGradients(queries: dq, keys: dk, values: dv, staticBias: db, decay: dl.base),
-                                         codeGrads: w.codeGrads.reserve(H * sh.codebookSize), scratch: w.dScores.reserve(max(w.maxLength, 1)))
+                                         codeGrads: w.codeGrads.reserve(H * sh.codebookSize), scratch: w.dScores.reserve(2 * H))
             }
         }
         // λ = softplus(ρ): dρ = dλ·σ(ρ)
