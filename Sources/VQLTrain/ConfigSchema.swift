@@ -189,7 +189,7 @@ extension RunConfig {
             .double("train.eps", \.train.eps, .positive, "Adam ε."),
             .int("train.checkpoint_every", \.train.checkpointEvery, min: 0, "Steps between periodic checkpoints (`RUN_DIR/checkpoints/step_N`); 0 = none. A checkpoint is always written at the end."),
             .int("train.keep_checkpoints", \.train.keepCheckpoints, min: 1, "Most recent checkpoints kept on disk; older step directories are removed after a new one is complete."),
-            .bool("train.build_cache_at_end", \.train.buildCacheAtEnd, "Build the item→code and per-user caches after training. (Not yet used: caches are issue #6.)"),
+            .bool("train.build_cache_at_end", \.train.buildCacheAtEnd, "Build the item→code and per-user caches after training. Needs `model.encoder: vq`; writes RUN/cache (see `vql build-cache`)."),
 
             .int("eval.max_samples", \.eval.maxSamples, min: 1, "Cap on valid/test samples scored (a deterministic subset)."),
             .int("eval.batch_size", \.eval.batchSize, min: 1, "Samples per scoring batch."),

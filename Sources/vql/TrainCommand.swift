@@ -53,6 +53,11 @@ struct Train: ParsableCommand {
             }
             _ = try trainer.run { if world.isRoot { print($0) } }
             if world.isRoot { print("model written to \(runDirectory)/model.safetensors") }
+            if config.train.buildCacheAtEnd {
+                if let m = try CacheExport.build(config: config, modelPath: runDirectory + "/model.safetensors", out: runDirectory + "/cache", world: world) {
+                    print("caches of \(m.users) users written to \(runDirectory)/cache")
+                }
+            }
         }
     }
 }
