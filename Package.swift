@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Hot loops over class-owned buffers pay for dynamic exclusivity checks (swift_beginAccess)
+/// on every access; release builds of the numeric modules skip them (debug builds and the
+/// tests keep them, so a violation is still caught there).
+let hotLoops: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "vql",
     platforms: [.macOS(.v13)],
@@ -17,11 +22,11 @@ let package = Package(
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c"),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas"),
         // Float32 buffers, flat parameter stores, BLAS, RNG, elementwise ops.
-        .target(name: "VQLCore", dependencies: ["COpenBLAS"]),
+        .target(name: "VQLCore", dependencies: ["COpenBLAS"], swiftSettings: hotLoops),
         // Raw dataset readers, synthetic generator, prepared (memory-mapped) format, samples.
-        .target(name: "VQLData", dependencies: ["VQLCore"]),
+        .target(name: "VQLData", dependencies: ["VQLCore", .product(name: "Yams", package: "Yams")]),
         // Layers (forward/backward pairs), vector quantizer, the VQL model, optimizers.
-        .target(name: "VQLModel", dependencies: ["VQLCore", "VQLData"]),
+        .target(name: "VQLModel", dependencies: ["VQLCore", "VQLData"], swiftSettings: hotLoops),
         // Typed Swift API over MPI: world, collectives, abort.
         .target(name: "VQLDistributed", dependencies: ["CMPI", "VQLCore"]),
         // Config, trainer loop, evaluation metrics, progress, metrics log.
@@ -31,7 +36,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // User caches (N, U per head and code), L-free scoring, cache files.
-        .target(name: "VQLServe", dependencies: ["VQLCore", "VQLData", "VQLModel", "VQLDistributed"]),
+        .target(name: "VQLServe", dependencies: ["VQLCore", "VQLData", "VQLModel", "VQLDistributed"], swiftSettings: hotLoops),
         .executableTarget(name: "vql", dependencies: [
             "VQLCore", "VQLData", "VQLModel", "VQLDistributed", "VQLTrain", "VQLServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
