@@ -1,3 +1,5 @@
+import VQLCore
+
 /// The one table of configuration keys: full key, type and constraint, documentation, and
 /// the accessor into `RunConfig` (whose property initialisers hold the defaults).
 /// Parsing, overrides, validation, `yaml()` and `referenceMarkdown()` all read this table.
@@ -28,22 +30,8 @@ public enum ConfigValue: Equatable, Sendable {
         return s.contains(".") || s.contains("e") || s.contains("n") ? s : s + ".0"
     }
 
-    /// A YAML double-quoted scalar (same escapes as JSON for `"`, `\` and control chars).
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 { out += String(format: "\\x%02X", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    /// A YAML double-quoted scalar (YAML accepts JSON's escapes).
+    static func quoted(_ s: String) -> String { JSONText.quoted(s) }
 }
 
 /// The type of a key together with its admissible range. The `expected` text is used both

@@ -1,4 +1,5 @@
 import Foundation
+import VQLCore
 
 /// A value in a metrics record.
 public enum MetricValue: Equatable, Sendable, ExpressibleByIntegerLiteral,
@@ -20,21 +21,7 @@ public enum MetricValue: Equatable, Sendable, ExpressibleByIntegerLiteral,
         }
     }
 
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ s: String) -> String { JSONText.quoted(s) }
 }
 
 /// Append-only JSON-lines metrics file: one JSON object per `write`, keys sorted so the
