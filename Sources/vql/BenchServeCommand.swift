@@ -39,6 +39,7 @@ extension Bench {
                     let caches = UserCaches(network: net, users: 1)
                     items.withUnsafeBufferPointer { i in times.withUnsafeBufferPointer { caches.build(user: 0, items: i, times: $0, vectors: vectors) } }
                     let cached = CachedScorer(network: net, caches: caches, vectors: vectors)
+                    // full attention at L = 100,000 costs milliseconds per candidate: time fewer
                     let count = max(10, min(candidates, L >= 100_000 ? 100 : (L >= 10_000 ? 400 : candidates)))
                     let cand = (0..<candidates).map { _ in rng.below(nItems) }
                     var sink: Float = 0
@@ -78,6 +79,7 @@ enum Latency {
     }
 
     static func row(_ L: Int, _ path: String, _ s: Stats, bytes: Int) -> String {
-        String(format: "%-8d %-6@ %-9.2f %-9.2f %-11.0f %d", L, path, s.p50, s.p99, s.perSecond, bytes)
+        String(format: "%-8d ", L) + path.padding(toLength: 6, withPad: " ", startingAt: 0)
+            + String(format: " %-9.2f %-9.2f %-11.0f %d", s.p50, s.p99, s.perSecond, bytes)
     }
 }
