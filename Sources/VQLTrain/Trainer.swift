@@ -51,6 +51,7 @@ public final class Trainer {
         if world.isRoot, let dir = runDirectory {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try config.yaml().write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
+            try sharding.record(ranks: world.size).write(toFile: dir + "/sharding.json", atomically: true, encoding: .utf8)
             metrics = try MetricsLog(path: dir + "/metrics.jsonl")
         } else {
             metrics = nil

@@ -22,4 +22,13 @@ public struct UserSharding: Sendable {
         self.owner = owner
         eventsPerRank = load
     }
+
+    /// The assignment as JSON (`RUN_DIR/sharding.json`): events and users per rank, and the
+    /// owner of every user (dense user ids).
+    public func record(ranks: Int) -> String {
+        var users = [Int](repeating: 0, count: ranks)
+        for o in owner { users[Int(o)] += 1 }
+        return "{\"ranks\": \(ranks), \"policy\": \"greedy by event count\", \"events_per_rank\": \(eventsPerRank), "
+            + "\"users_per_rank\": \(users), \"owner\": \(owner)}\n"
+    }
 }
