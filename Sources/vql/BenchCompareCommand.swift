@@ -58,6 +58,7 @@ extension Bench {
                         print(String(format: "%@ seed %d: %d steps in %.1f s, test auc %.4f gauc %.4f logloss %.4f, %.0f samples/s, %.1f / %.1f µs per candidate",
                                      encoder, config.train.seed, config.train.maxSteps, Date().timeIntervalSince(t0), run.auc, run.gauc,
                                      run.logloss, rate, run.latencyMedian, run.latencyP99))
+                        fflush(nil)  // progress shows when stdout is a file
                     }
                 }
                 guard world.isRoot else { return }

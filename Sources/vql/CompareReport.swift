@@ -70,7 +70,7 @@ struct CompareReport {
 
     /// Test AUC (mean, ± std bars) against µs per candidate at the median length, log-scaled x.
     var svg: String {
-        let W = 640.0, H = 420.0, left = 70.0, right = 20.0, top = 30.0, bottom = 50.0
+        let W = 680.0, H = 420.0, left = 70.0, right = 80.0, top = 30.0, bottom = 50.0
         let pts = encoders.map { e in (e, spread(e, \.latencyMedian).mean, spread(e, \.auc)) }
         let xs = pts.map { log10(max($0.1, 1e-3)) }, ys = pts.flatMap { [$0.2.mean - $0.2.std, $0.2.mean + $0.2.std] }
         let x0 = (xs.min() ?? 0) - 0.2, x1 = (xs.max() ?? 1) + 0.2
