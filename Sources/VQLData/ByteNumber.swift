@@ -1,3 +1,5 @@
+import Foundation
+
 /// Number parsing straight from ASCII bytes, for CSV hot loops (no String, no allocation).
 public enum ByteNumber {
     /// A decimal integer with an optional sign and nothing else; nil if empty, malformed or
@@ -60,5 +62,14 @@ public enum ByteNumber {
             i += 1
         }
         return digits == 0 ? nil : (negative ? -value : value)
+    }
+
+    /// A decimal number with an optional exponent (`1.5`, `-2`, `3e-4`, `2.0E+3`); nil if
+    /// empty or malformed (`nan`, `inf` and the like are malformed here).
+    public static func parseDouble(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard let e = b.firstIndex(where: { $0 == 0x65 || $0 == 0x45 }) else { return parseDecimal(b) }
+        guard let m = parseDecimal(UnsafeBufferPointer(rebasing: b[0..<e])),
+              let x = parseInt64(UnsafeBufferPointer(rebasing: b[(e + 1)...])), abs(x) < 400 else { return nil }
+        return m * pow(10, Double(x))
     }
 }

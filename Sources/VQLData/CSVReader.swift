@@ -11,8 +11,14 @@ import VQLCore
 /// and hands out each record's fields as byte views (valid until the next `next()`), so
 /// callers parse numbers straight from bytes with no per-field `String`. Quoted fields may
 /// hold commas, doubled quotes and newlines. Blank lines are skipped. Malformed quoting is a
-/// `DataError` naming the file and line. When `hashing` is on, every byte read also feeds a
-/// SHA-256, so a source file's checksum costs no second pass.
+/// `DataError` naming the file and line, or, with `recoverQuotes`, a `problem` of the record
+/// (the rest of the line is read as plain text) so a caller can skip the row. The separator
+/// is configurable and quoting can be off (`quoting: false`: tab-separated RecBole files,
+/// where `"` is an ordinary byte). When `hashing` is on, every byte read also feeds a
+/// SHA-256 computed on a second thread, so a source file's checksum costs no second pass.
+///
+/// Fast path: a record with no quote and no CR that lies inside the current block is not
+/// copied; its fields are views into the block.
 public final class CSVReader {
     /// The name errors use (the file's base name).
     public let fileName: String
@@ -36,18 +42,40 @@ public final class CSVReader {
     private var currentLine = 1
     /// Set when the previous byte was a CR ending a record, so a following LF is skipped.
     private var skipLF = false
-    private var hasher: SHA256?
+    private var hasher: BackgroundHasher?
+    /// Size of the file when opened (for capacity estimates and progress).
+    public let fileSize: Int64
     /// Total bytes read from the file.
     public private(set) var bytesRead = 0
+    /// Field separator (`,` or tab).
+    public let separator: UInt8
+    /// Whether `"` starts a quoted field.
+    public let quoting: Bool
+    /// Malformed quoting becomes `problem` instead of a thrown error.
+    public let recoverQuotes: Bool
+    /// What is wrong with the current record's quoting (only with `recoverQuotes`), else nil.
+    public private(set) var problem: DataError?
+    /// Where the current record's fields live: `fieldBytes`, or the block (fast path).
+    private var fieldBase: UnsafeMutablePointer<UInt8>
+    /// Bytes between one field's end and the next one's start: 1 (the separator) on the fast
+    /// path, 0 in `fieldBytes`.
+    private var separatorGap = 0
 
-    public init(path: String, hashing: Bool = false, blockSize: Int = 4 << 20) throws {
+    public init(path: String, hashing: Bool = false, blockSize: Int = 4 << 20, separator: UInt8 = 0x2C,
+                quoting: Bool = true, recoverQuotes: Bool = false) throws {
         fileName = path.split(separator: "/").last.map(String.init) ?? path
+        self.separator = separator
+        self.quoting = quoting
+        self.recoverQuotes = recoverQuotes
         fd = open(path, O_RDONLY)
         if fd < 0 { throw DataError(file: fileName, "cannot open file (\(String(cString: strerror(errno))))") }
         blockCapacity = max(blockSize, 16)
         block = UnsafeMutablePointer<UInt8>.allocate(capacity: blockCapacity)
-        hasher = hashing ? SHA256() : nil
+        hasher = hashing ? BackgroundHasher() : nil
+        var st = stat()
+        fileSize = fstat(fd, &st) == 0 ? Int64(st.st_size) : 0
         fieldBytes = .allocate(capacity: fieldBytesCapacity)
+        fieldBase = fieldBytes
         fieldEnds = .allocate(capacity: fieldEndsCapacity)
     }
 
@@ -65,8 +93,8 @@ public final class CSVReader {
     @inline(__always)
     public func withField<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         precondition(i >= 0 && i < fieldEndsCount, "CSVReader: field index out of range")
-        let start = i == 0 ? 0 : fieldEnds[i - 1]
-        return try body(UnsafeBufferPointer(start: fieldBytes + start, count: fieldEnds[i] - start))
+        let start = i == 0 ? 0 : fieldEnds[i - 1] + separatorGap
+        return try body(UnsafeBufferPointer(start: fieldBase + start, count: fieldEnds[i] - start))
     }
 
     /// Field `i` as a String (for headers and messages, not hot loops).
@@ -87,8 +115,7 @@ public final class CSVReader {
 
     /// Hex SHA-256 of every byte read (call after `next()` returned false).
     public func finishHash() -> String? {
-        guard var h = hasher else { return nil }
-        return SHA256.hex(h.finalize())
+        hasher?.finish()
     }
 
     /// Refills the block; returns false at end of file.
@@ -113,10 +140,88 @@ public final class CSVReader {
 
     /// Advances to the next non-blank record. Returns false at end of file.
     public func next() throws -> Bool {
+        problem = nil
         while true {
+            if let fast = fastRecord() {
+                if fast { return true }
+                continue
+            }
+            fieldBase = fieldBytes
+            separatorGap = 0
             guard let found = try readRecord() else { return false }
             if found { return true }
         }
+    }
+
+    enum IntegerScan { case record(Int), blank, general }
+
+    /// See `nextIntegers`: parses one all-integer record in place, or says to use `next()`.
+    @inline(__always)
+    func scanIntegers(_ out: UnsafeMutablePointer<Int64>, capacity: Int) -> IntegerScan {
+        if skipLF { return .general }
+        let start = blockPosition, end = blockCount, sep = separator
+        let base = block
+        var p = start, f = 0
+        var value: Int64 = 0, digits = 0, negative = false
+        while p < end {
+            let c = base[p]
+            let d = c &- 48
+            if d < 10 {
+                value = value &* 10 &+ Int64(d)
+                digits += 1
+            } else if c == sep || c == 0x0A {
+                if f == capacity || digits > 18 || (negative && digits == 0) { return .general }
+                out[f] = digits == 0 ? CSVReader.emptyField : (negative ? -value : value)
+                f += 1
+                if c == 0x0A { break }
+                value = 0; digits = 0; negative = false
+            } else if c == 0x2D && digits == 0 && !negative {
+                negative = true
+            } else {
+                return .general
+            }
+            p += 1
+        }
+        if p == end { return .general }
+        line = currentLine
+        currentLine += 1
+        blockPosition = p + 1
+        if p == start { return .blank }
+        return .record(f)
+    }
+
+    /// The fast path: a record wholly inside the block with no quote (when quoting) and no
+    /// CR. Returns true for a record, false for a blank line, nil to use the slow path.
+    @inline(__always)
+    private func fastRecord() -> Bool? {
+        if skipLF { return nil }
+        let start = blockPosition, end = blockCount
+        let sep = separator, quote: UInt8 = quoting ? 0x22 : 0x0A
+        var p = start, nEnds = 0
+        let base = block
+        while p < end {
+            let c = base[p]
+            if c == sep {
+                if nEnds == fieldEndsCapacity { growEnds() }
+                fieldEnds[nEnds] = p - start
+                nEnds += 1
+            } else if c <= 0x22 {
+                if c == 0x0A { break }
+                if c == quote || c == 0x0D { return nil }
+            }
+            p += 1
+        }
+        if p == end { return nil }
+        line = currentLine
+        currentLine += 1
+        blockPosition = p + 1
+        if p == start { return false }
+        if nEnds == fieldEndsCapacity { growEnds() }
+        fieldEnds[nEnds] = p - start
+        fieldEndsCount = nEnds + 1
+        fieldBase = base + start
+        separatorGap = 1
+        return true
     }
 
     /// Reads one record; nil at EOF, false for a blank line, true for a record.
@@ -127,6 +232,7 @@ public final class CSVReader {
         var sawAnyByte = false
         line = currentLine
         var pos = blockPosition, end = blockCount
+        let sep = separator
         defer { blockPosition = pos; fieldBytesCount = nBytes; fieldEndsCount = nEnds }
         @inline(__always) func endField() {
             if nEnds == fieldEndsCapacity { growEnds() }
@@ -144,7 +250,9 @@ public final class CSVReader {
                 if try !refill() {
                     // End of file: close the last record, if any.
                     if state == .quoted {
-                        throw DataError(file: fileName, line: line, "unterminated quoted field (expected a closing '\"')")
+                        let e = DataError(file: fileName, line: line, "unterminated quoted field (expected a closing '\"')")
+                        if !recoverQuotes { throw e }
+                        if problem == nil { problem = e }
                     }
                     if !sawAnyByte { return nil }
                     endField()
@@ -167,7 +275,7 @@ public final class CSVReader {
                 }
                 sawAnyByte = true
             case .fieldStart, .unquoted, .quoteInQuoted:
-                if c == 0x2C {  // ','
+                if c == sep {
                     endField()
                     state = .fieldStart
                     sawAnyByte = true
@@ -177,21 +285,26 @@ public final class CSVReader {
                     if !sawAnyByte { return false }
                     endField()
                     return true
-                } else if c == 0x22 {  // '"'
+                } else if c == 0x22 && quoting {  // '"'
                     if state == .fieldStart {
                         state = .quoted
                     } else if state == .quoteInQuoted {
                         append(c)  // "" inside quotes is one quote
                         state = .quoted
                     } else {
-                        throw DataError(file: fileName, line: line,
+                        let e = DataError(file: fileName, line: line,
                             "unexpected '\"' inside an unquoted field \(nEnds + 1) (quote the whole field)")
+                        if !recoverQuotes { throw e }
+                        if problem == nil { problem = e }
+                        append(c)
                     }
                     sawAnyByte = true
                 } else {
                     if state == .quoteInQuoted {
-                        throw DataError(file: fileName, line: line,
-                            "expected ',' or end of line after the closing quote of field \(nEnds + 1)")
+                        let e = DataError(file: fileName, line: line,
+                            "expected '\(Character(Unicode.Scalar(sep)))' or end of line after the closing quote of field \(nEnds + 1)")
+                        if !recoverQuotes { throw e }
+                        if problem == nil { problem = e }
                     }
                     append(c)
                     state = .unquoted

@@ -1,117 +1,118 @@
-/// Events read from the KuaiRand log files, in file order (files in `KuaiRandFormat.logFiles`
-/// order, then line order), with raw ids, before remapping and sorting.
-public struct RawEventLog: Sendable {
-    public var user: [Int64] = []
-    public var item: [Int64] = []
-    public var timeMs: [Int64] = []
-    public var label: [Float] = []
-    public var sources: [DatasetManifest.SourceFile] = []
-    public var count: Int { user.count }
-}
-
-/// The video features file as read: tag lists as (raw video id, raw tag id) pairs, and one
-/// entry per video (its first row wins) of the categorical static features.
-public struct RawVideoFeatures: Sendable {
-    public var video: [Int64] = []
-    public var tag: [Int64] = []
-    /// Per video row: raw video id, author id, video_type (index into `videoTypeNames`),
-    /// music_type, duration bucket (`KuaiRandFormat.durationBucket`). Missing ids are nil.
-    public var rowVideo: [Int64] = []
-    public var rowAuthor: [Int64?] = []
-    public var rowVideoType: [Int] = []
-    public var rowMusicType: [Int64?] = []
-    public var rowDurationBucket: [Int32] = []
-    public var videoTypeNames: [String] = []
-    public var source: DatasetManifest.SourceFile?
-}
-
 /// Streaming readers for the KuaiRand-1K CSV files. They validate the header, the column
-/// count and every integer field, and report problems as `file:line: expected ...`.
+/// count and every integer field; a bad row is an error `file:line: expected …` or, under
+/// `BadRowPolicy.skip`, counted and left out.
 public enum KuaiRandReader {
-    /// Reads the header line and checks it equals `columns` (a UTF-8 BOM is tolerated).
-    static func checkHeader(_ r: CSVReader, _ columns: [String]) throws {
-        guard try r.next() else {
-            throw DataError(file: r.fileName, line: 1, "empty file: expected the header line \"\(columns.joined(separator: ","))\"")
-        }
-        var found = r.strings
-        if let first = found.first, first.hasPrefix("\u{FEFF}") { found[0] = String(first.dropFirst()) }
-        if found != columns {
-            throw r.error("expected the header \"\(columns.joined(separator: ","))\", found \"\(found.joined(separator: ","))\"")
-        }
-    }
-
-    /// Appends the events of one log file to `log`. `labelIndex` is the label's column index.
-    public static func readLog(path: String, labelIndex: Int, into log: inout RawEventLog) throws {
-        let r = try CSVReader(path: path, hashing: true)
-        try checkHeader(r, KuaiRandFormat.logColumns)
+    /// Appends the events of log file `name` in `dir` to `log` (nothing if the file is skipped).
+    /// `labelIndex` is the label's column index; the label must be 0 or 1.
+    static func readLog(dir: String, name: String, labelIndex: Int, into log: inout EventLog,
+                        guard g: inout RowGuard, rows: inout Int) throws {
+        guard let (r, _) = try SourceFile.open(dir, name, columns: KuaiRandFormat.logColumns, &g) else { return }
         let columns = KuaiRandFormat.logColumns
         let labelName = columns[labelIndex]
-        while try r.next() {
-            if r.fieldCount != columns.count {
-                throw r.error("expected \(columns.count) columns, found \(r.fieldCount)")
-            }
-            let user = try r.int64(0, column: "user_id")
-            let item = try r.int64(1, column: "video_id")
-            let time = try r.int64(4, column: "time_ms")
-            let label = try r.int64(labelIndex, column: labelName)
-            if label != 0 && label != 1 {
-                throw r.error("column \(labelName): expected 0 or 1, found \(label)")
-            }
-            // The other columns are not used, but must be integers (or empty) all the same.
-            for c in 2..<columns.count where c != 4 && c != labelIndex {
-                let ok = r.withField(c) { $0.isEmpty || ByteNumber.parseInt64($0) != nil }
-                if !ok { throw r.error("column \(columns[c]): expected an integer, found \"\(r.string(c))\"") }
-            }
-            log.user.append(user)
-            log.item.append(item)
-            log.timeMs.append(time)
-            log.label.append(Float(label))
+        let progress = PrepareProgress()
+        var fileRows = 0
+        let values = UnsafeMutablePointer<Int64>.allocate(capacity: columns.count)
+        defer { values.deallocate() }
+        var lastUser = Int64.min, lastUserId: Int32 = 0
+        // Raw video ids are mapped in batches after parsing: the hash probes of a batch are
+        // independent, so their cache misses overlap instead of stalling the parser.
+        var pendingItems: [Int64] = []
+        pendingItems.reserveCapacity(1 << 16)
+        func flushItems() {
+            let items = log.items
+            for v in pendingItems { log.item.append(items.id(v)) }
+            pendingItems.removeAll(keepingCapacity: true)
         }
-        log.sources.append(.init(name: r.fileName, bytes: Int64(r.bytesRead), sha256: r.finishHash() ?? ""))
+        log.reserve(additional: Int(r.fileSize / 60))
+        rowLoop: while let n = try r.nextIntegers(values, capacity: columns.count) {
+            fileRows += 1
+            if fileRows & 0xFFFF == 0 { progress.report(file: r.fileName, rows: fileRows) }
+            let user: Int64, item: Int64, time: Int64, label: Int64
+            if n == columns.count && values[0] != CSVReader.emptyField && values[1] != CSVReader.emptyField
+                && values[4] != CSVReader.emptyField && values[labelIndex] != CSVReader.emptyField {
+                // Fast path: every field an integer or empty (empty is allowed in unused columns).
+                (user, item, time, label) = (values[0], values[1], values[4], values[labelIndex])
+            } else if n >= 0 {
+                // All-integer record with a wrong count or an empty required field.
+                if n != columns.count {
+                    try g.reject(DropReason.wrongColumnCount, r.error("expected \(columns.count) columns, found \(n)"))
+                } else {
+                    let c = [0, 1, 4, labelIndex].first { values[$0] == CSVReader.emptyField }!
+                    try g.reject(DropReason.notNumeric, r.error("column \(columns[c]): expected an integer, found \"\""))
+                }
+                continue
+            } else {
+                // General path: fields as views, every check with its message.
+                guard try r.check(columns: columns.count, &g),
+                      let u = try r.int(0, "user_id", &g),
+                      let i = try r.int(1, "video_id", &g),
+                      let t = try r.int(4, "time_ms", &g),
+                      let y = try r.int(labelIndex, labelName, &g) else { continue }
+                // The other columns are not used, but must be integers (or empty) all the same.
+                for c in 2..<columns.count where c != 4 && c != labelIndex {
+                    guard try r.optionalInt(c, columns[c], &g) != nil else { continue rowLoop }
+                }
+                (user, item, time, label) = (u, i, t, y)
+            }
+            if label != 0 && label != 1 {
+                try g.reject(DropReason.badLabel, r.error("column \(labelName): expected 0 or 1, found \(label)"))
+                continue
+            }
+            if user != lastUser { lastUser = user; lastUserId = log.users.id(user) }
+            log.user.append(lastUserId)
+            log.time.append(time)
+            log.label.append(Float(label))
+            pendingItems.append(item)
+            if pendingItems.count == 1 << 16 { flushItems() }
+        }
+        flushItems()
+        rows += fileRows
+        log.sources.append(SourceFile.record(r))
     }
 
-    /// Reads `video_features_basic_1k.csv`: for each video, its tag list (the `tag` column,
-    /// a comma list that may be quoted or empty), author_id, video_type, music_type and
-    /// video_duration (float ms; empty allowed). Other columns are checked for count only.
-    public static func readVideoFeatures(path: String) throws -> RawVideoFeatures {
-        let r = try CSVReader(path: path, hashing: true)
-        try checkHeader(r, KuaiRandFormat.videoColumns)
+    /// Reads `video_features_basic_1k.csv` for the videos of `log`: tags (the `tag` column, a
+    /// comma list that may be quoted or empty), author_id, video_type, music_type and the
+    /// duration bucket of video_duration (float ms, may be empty). The first row of a video wins.
+    static func readVideoFeatures(dir: String, log: inout EventLog, guard g: inout RowGuard, rows: inout Int) throws -> ItemSide {
+        var side = ItemSide()
+        guard let (r, _) = try SourceFile.open(dir, KuaiRandFormat.videoFeaturesFile, columns: KuaiRandFormat.videoColumns, &g) else {
+            return side
+        }
         let columns = KuaiRandFormat.videoColumns
-        var out = RawVideoFeatures()
-        var typeIndex: [String: Int] = [:]
+        var author = FeatureColumn(name: "author")
+        var videoType = FeatureColumn(name: "video_type", keepValues: true)
+        var music = FeatureColumn(name: "music_type", keepValues: true)
+        let b = KuaiRandFormat.durationBucketBoundsSeconds
+        var bucket = FeatureColumn(name: "duration_bucket", fixedVocabulary: ["missing"] + (0...b.count).map { k in
+            k == 0 ? "<\(Int(b[0]))s" : (k == b.count ? ">=\(Int(b[k - 1]))s" : "\(Int(b[k - 1]))-\(Int(b[k]))s")
+        })
         var tags: [Int64] = []
-        var seen = Set<Int64>()
+        var seen = Set<Int32>()
         while try r.next() {
-            if r.fieldCount != columns.count {
-                throw r.error("expected \(columns.count) columns, found \(r.fieldCount)")
-            }
-            let video = try r.int64(0, column: "video_id")
-            if !seen.insert(video).inserted { continue }
+            rows += 1
+            guard try r.check(columns: columns.count, &g), let video = try r.int(0, "video_id", &g) else { continue }
             let ok = r.withField(11) { ByteNumber.parseIntList($0, into: &tags) }
-            if !ok { throw r.error("column tag: expected a comma-separated list of integers, found \"\(r.string(11))\"") }
-            for t in tags {
-                out.video.append(video)
-                out.tag.append(t)
+            if !ok {
+                try g.reject(DropReason.notNumeric, r.error("column tag: expected a comma-separated list of integers, found \"\(r.string(11))\""))
+                continue
             }
-            out.rowVideo.append(video)
-            out.rowAuthor.append(try optionalInt(r, 1, "author_id"))
-            let typeName = r.string(2)
-            if typeIndex[typeName] == nil { typeIndex[typeName] = out.videoTypeNames.count; out.videoTypeNames.append(typeName) }
-            out.rowVideoType.append(typeIndex[typeName]!)
-            out.rowMusicType.append(try optionalInt(r, 10, "music_type"))
+            guard let authorId = try r.optionalInt(1, "author_id", &g),
+                  let musicType = try r.optionalInt(10, "music_type", &g) else { continue }
             let duration = r.withField(6) { $0.isEmpty ? Double.nan : ByteNumber.parseDecimal($0) }
             guard let duration else {
-                throw r.error("column video_duration: expected a number of milliseconds or empty, found \"\(r.string(6))\"")
+                try g.reject(DropReason.notNumeric, r.error("column video_duration: expected a number of milliseconds or empty, found \"\(r.string(6))\""))
+                continue
             }
-            out.rowDurationBucket.append(KuaiRandFormat.durationBucket(ms: duration))
+            // Videos never logged are not needed; the first row of a video wins.
+            guard let item = log.items.find(video), seen.insert(item).inserted else { continue }
+            for t in tags { side.tagItem.append(item); side.tagValue.append(side.tags.id(t)) }
+            if let authorId { author.set(item: item, value: author.values.id(authorId)) }
+            videoType.set(item: item, value: videoType.values.id(token: r.string(2)))
+            if let musicType { music.set(item: item, value: music.values.id(musicType)) }
+            bucket.set(item: item, value: KuaiRandFormat.durationBucket(ms: duration))
         }
-        out.source = .init(name: r.fileName, bytes: Int64(r.bytesRead), sha256: r.finishHash() ?? "")
-        return out
-    }
-
-    /// Field `i` as an integer, nil when empty.
-    static func optionalInt(_ r: CSVReader, _ i: Int, _ column: String) throws -> Int64? {
-        if r.withField(i, { $0.isEmpty }) { return nil }
-        return try r.int64(i, column: column)
+        side.features = [author, videoType, music, bucket]
+        log.sources.append(SourceFile.record(r))
+        return side
     }
 }

@@ -37,6 +37,7 @@ extension RunConfig {
             var seenSections = Set<String>()
             for (sectionNode, body) in sections {
                 let section = sectionNode.string ?? "\(sectionNode)"
+                if RunConfig.otherCommandSections.contains(section) { continue }
                 guard RunConfig.sections.contains(section) else {
                     throw error(source, section, sectionNode, "unknown section (known: \(RunConfig.sections.joined(separator: ", ")))")
                 }

@@ -137,6 +137,9 @@ struct ConfigField {
 extension RunConfig {
     /// Section names in output order.
     static let sections = ["data", "model", "train", "eval"]
+    /// Top-level sections read by other commands and skipped here: `prepare:` (read by
+    /// `vql prepare --config`, see VQLData's `PrepareConfigFile`).
+    static let otherCommandSections = ["prepare"]
 
     /// THE key table. Order within a section is the order of `yaml()` and the reference.
     static var fields: [ConfigField] {

@@ -1,0 +1,81 @@
+/// Events as read from raw files, in file order (files in their documented order, then
+/// line order), before filtering, remapping and sorting. Users and items are provisional
+/// ids of `users` / `items` (first-seen order); `seq` in the writer is the array index.
+public struct EventLog {
+    public var user: [Int32] = []
+    public var item: [Int32] = []
+    /// Unix milliseconds.
+    public var time: [Int64] = []
+    public var label: [Float] = []
+    public var users = KeyTable()
+    public var items = KeyTable()
+    public var sources: [DatasetManifest.SourceFile] = []
+
+    public init() {}
+
+    public var count: Int { user.count }
+
+    @inline(__always)
+    public mutating func append(user u: Int32, item i: Int32, time t: Int64, label y: Float) {
+        user.append(u)
+        item.append(i)
+        time.append(t)
+        label.append(y)
+    }
+
+    /// Reserves room for `n` more events.
+    public mutating func reserve(additional n: Int) {
+        let c = count + max(n, 0)
+        user.reserveCapacity(c); item.reserveCapacity(c); time.reserveCapacity(c); label.reserveCapacity(c)
+    }
+
+    /// Keeps the events where `keep[e]` is true, in order.
+    public mutating func compact(_ keep: [Bool]) {
+        var w = 0
+        for e in 0..<count where keep[e] {
+            user[w] = user[e]; item[w] = item[e]; time[w] = time[e]; label[w] = label[e]
+            w += 1
+        }
+        user.removeLast(count - w); item.removeLast(item.count - w)
+        time.removeLast(time.count - w); label.removeLast(label.count - w)
+    }
+}
+
+/// Static item side information: a multi-valued `tag` feature and single-valued categorical
+/// features, keyed by the provisional item ids of an `EventLog`. Items that never appear in
+/// the log are not recorded (readers look them up with `KeyTable.find`).
+public struct ItemSide {
+    /// (provisional item, provisional tag) pairs; an item's pairs are in file order.
+    public var tagItem: [Int32] = []
+    public var tagValue: [Int32] = []
+    public var tags = KeyTable()
+    public var features: [FeatureColumn] = []
+    /// Items whose tags were already recorded (first row of an item wins).
+    public var itemsWithTags = Set<Int32>()
+
+    public init() {}
+}
+
+/// One categorical item feature: value of each item (first row wins), 0 = missing.
+public struct FeatureColumn {
+    public var name: String
+    /// Provisional item → provisional value id.
+    public var valueOfItem: [Int32: Int32] = [:]
+    public var values = KeyTable()
+    /// Keep the raw values by dense value in the manifest (small vocabularies).
+    public var keepValues: Bool
+    /// When set, values are already dense 1..<count (0 = missing) with these names.
+    public var fixedVocabulary: [String]?
+
+    public init(name: String, keepValues: Bool = false, fixedVocabulary: [String]? = nil) {
+        self.name = name
+        self.keepValues = keepValues
+        self.fixedVocabulary = fixedVocabulary
+    }
+
+    /// Records `value` for `item` unless the item already has one.
+    @inline(__always)
+    public mutating func set(item: Int32, value: Int32) {
+        if valueOfItem[item] == nil { valueOfItem[item] = value }
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// A progress line on stderr every few seconds while a big file is read: rows so far and
+/// rows/s. Silent for runs shorter than the interval, and off when `enabled` is false (the
+/// command turns it off when stderr is not a terminal and `VQL_PROGRESS` is not set).
+public final class PrepareProgress: @unchecked Sendable {
+    public nonisolated(unsafe) static var enabled = true
+    private let start = Date()
+    private var last = Date()
+    private let interval: TimeInterval
+
+    public init(interval: TimeInterval = 3) { self.interval = interval }
+
+    /// Call every so often (e.g. every 64 Ki rows) with the running row count.
+    public func report(file: String, rows: Int) {
+        guard Self.enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(last) >= interval else { return }
+        last = now
+        let seconds = now.timeIntervalSince(start)
+        FileHandle.standardError.write(Data("prepare: \(file): \(rows) rows, \(Int(Double(rows) / max(seconds, 1e-9))) rows/s\n".utf8))
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+/// The format-independent half of `vql prepare`: an `EventLog` plus `ItemSide` → a prepared
+/// directory (see `PreparedDataset`) and a `PrepareSummary`.
+///
+/// - Dense ids: users, items (those with a kept event) and tags (those of kept items) are
+///   numbered 0..<n by ascending raw id (`KeyTable.dense`); raw ids go to `*_raw_ids.i64`
+///   and, for non-numeric tokens (RecBole), the tokens to `*_tokens.txt` (one per line).
+/// - Events are sorted by (user, time, file order): a counting sort by user keeps file
+///   order, then each user's slice is stably sorted by time (skipped when already sorted).
+/// - Written into a temporary sibling renamed into place at the end (`AtomicDirectory`);
+///   the manifest is the last file written.
+public enum PreparedWriter {
+    public struct Description {
+        public var sourceFormat: String
+        public var labelColumn: String
+        public var eventOrder: String
+        public init(sourceFormat: String, labelColumn: String, eventOrder: String) {
+            self.sourceFormat = sourceFormat
+            self.labelColumn = labelColumn
+            self.eventOrder = eventOrder
+        }
+    }
+
+    public static let summaryFile = "prepare_summary.json"
+
+    public static func write(
+        _ log: EventLog, _ side: ItemSide, description: Description, settings: PrepareSettings,
+        summary partial: PrepareSummary
+    ) throws -> (DatasetManifest, PrepareSummary) {
+        let n = log.count
+        var usedUser = [Bool](repeating: false, count: log.users.count)
+        var usedItem = [Bool](repeating: false, count: log.items.count)
+        for e in 0..<n { usedUser[Int(log.user[e])] = true; usedItem[Int(log.item[e])] = true }
+        let users = log.users.dense(used: usedUser)
+        let items = log.items.dense(used: usedItem)
+        let userCount = users.raw.count, itemCount = items.raw.count
+
+        // Counting sort by dense user (stable: file order), then by time within each user.
+        var userOffsets = [Int64](repeating: 0, count: userCount + 1)
+        for e in 0..<n { userOffsets[Int(users.map[Int(log.user[e])]) + 1] += 1 }
+        for u in 0..<userCount { userOffsets[u + 1] += userOffsets[u] }
+        var order = [Int32](repeating: 0, count: n)
+        var cursor = userOffsets
+        for e in 0..<n {
+            let u = Int(users.map[Int(log.user[e])])
+            order[Int(cursor[u])] = Int32(e)
+            cursor[u] += 1
+        }
+        let times = log.time
+        times.withUnsafeBufferPointer { t in
+            order.withUnsafeMutableBufferPointer { o in
+                for u in 0..<userCount {
+                    let lo = Int(userOffsets[u]), hi = Int(userOffsets[u + 1])
+                    var sorted = true
+                    var k = lo + 1
+                    while k < hi { if t[Int(o[k - 1])] > t[Int(o[k])] { sorted = false; break }; k += 1 }
+                    if sorted { continue }
+                    o[lo..<hi].sort { a, b in t[Int(a)] != t[Int(b)] ? t[Int(a)] < t[Int(b)] : a < b }
+                }
+            }
+        }
+        var outItem = [Int32](repeating: 0, count: n)
+        var outTime = [Int64](repeating: 0, count: n)
+        var outLabel = [Float](repeating: 0, count: n)
+        var outUser = [Int32](repeating: 0, count: n)
+        var itemEvents = [Int64](repeating: 0, count: itemCount)
+        var positives = 0
+        for u in 0..<userCount {
+            for k in Int(userOffsets[u])..<Int(userOffsets[u + 1]) {
+                let e = Int(order[k])
+                let i = items.map[Int(log.item[e])]
+                outItem[k] = i
+                outTime[k] = times[e]
+                outLabel[k] = log.label[e]
+                outUser[k] = Int32(u)
+                itemEvents[Int(i)] += 1
+                if log.label[e] > 0 { positives += 1 }
+            }
+        }
+        order = []
+
+        // Tags: first row of each kept item; tags numbered by ascending raw value.
+        var usedTag = [Bool](repeating: false, count: side.tags.count)
+        for (i, t) in zip(side.tagItem, side.tagValue) where items.map[Int(i)] >= 0 { usedTag[Int(t)] = true }
+        let tags = side.tags.dense(used: usedTag)
+        var itemTagOffsets = [Int64](repeating: 0, count: itemCount + 1)
+        for i in side.tagItem where items.map[Int(i)] >= 0 { itemTagOffsets[Int(items.map[Int(i)]) + 1] += 1 }
+        for i in 0..<itemCount { itemTagOffsets[i + 1] += itemTagOffsets[i] }
+        var itemTags = [Int32](repeating: 0, count: Int(itemTagOffsets[itemCount]))
+        var tagCursor = itemTagOffsets
+        for (i, t) in zip(side.tagItem, side.tagValue) where items.map[Int(i)] >= 0 {
+            let d = Int(items.map[Int(i)])
+            itemTags[Int(tagCursor[d])] = tags.map[Int(t)]
+            tagCursor[d] += 1
+        }
+
+        let features = side.features.map { featureArray($0, items: items.map, itemCount: itemCount) }
+
+        var summary = partial
+        summary.format = description.sourceFormat
+        summary.users = userCount
+        summary.items = itemCount
+        summary.tags = tags.raw.count
+        summary.events = n
+        summary.positives = positives
+        summary.maxLen = settings.maxLen
+        summary.historyLength = .init((0..<userCount).map { Int(userOffsets[$0 + 1] - userOffsets[$0]) })
+        summary.samplesTruncated = (0..<userCount).reduce(0) { acc, u in
+            acc + max(0, Int(userOffsets[u + 1] - userOffsets[u]) - 1 - settings.maxLen)
+        }
+
+        var arrays: [DatasetManifest.ArrayFile] = [
+            .init(name: PreparedFile.userOffsets, elementType: "i64", count: Int64(userOffsets.count)),
+            .init(name: PreparedFile.eventItem, elementType: "i32", count: Int64(n)),
+            .init(name: PreparedFile.eventTime, elementType: "i64", count: Int64(n)),
+            .init(name: PreparedFile.eventLabel, elementType: "f32", count: Int64(n)),
+            .init(name: PreparedFile.eventUser, elementType: "i32", count: Int64(n)),
+            .init(name: PreparedFile.itemTagOffsets, elementType: "i64", count: Int64(itemTagOffsets.count)),
+            .init(name: PreparedFile.itemTags, elementType: "i32", count: Int64(itemTags.count)),
+            .init(name: PreparedFile.itemCount, elementType: "i64", count: Int64(itemCount)),
+            .init(name: PreparedFile.usersRawIds, elementType: "i64", count: Int64(userCount)),
+            .init(name: PreparedFile.itemsRawIds, elementType: "i64", count: Int64(itemCount)),
+            .init(name: PreparedFile.tagsRawIds, elementType: "i64", count: Int64(tags.raw.count)),
+        ] + features.map { .init(name: $0.meta.file, elementType: "i32", count: Int64(itemCount)) }
+        let tokenFiles = [("users_tokens.txt", users.names), ("items_tokens.txt", items.names), ("tags_tokens.txt", tags.names)]
+            .compactMap { name, list in list.map { (name, $0) } }
+        arrays += tokenFiles.map { .init(name: $0.0, elementType: "utf8-lines", count: Int64($0.1.count)) }
+        let manifest = DatasetManifest(
+            formatVersion: DatasetManifest.currentFormatVersion, sourceFormat: description.sourceFormat,
+            counts: .init(users: userCount, items: itemCount, tags: tags.raw.count, events: n),
+            labelColumn: description.labelColumn, timeUnit: "ms",
+            idOrder: "users, items and tags are each numbered 0..<n by ascending raw id (non-numeric tokens: byte order, see *_tokens.txt)",
+            eventOrder: description.eventOrder, sourceFiles: log.sources, arrays: arrays,
+            itemFeatures: features.map(\.meta), createdAt: ISO8601DateFormatter().string(from: Date()))
+
+        let summaryBytes = try summary.encoded()
+        try AtomicDirectory.write(to: settings.output, overwrite: settings.overwrite) { dir in
+            func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
+            try BinaryArrayFile.write(userOffsets, to: path(PreparedFile.userOffsets))
+            try BinaryArrayFile.write(outItem, to: path(PreparedFile.eventItem))
+            try BinaryArrayFile.write(outTime, to: path(PreparedFile.eventTime))
+            try BinaryArrayFile.write(outLabel, to: path(PreparedFile.eventLabel))
+            try BinaryArrayFile.write(outUser, to: path(PreparedFile.eventUser))
+            try BinaryArrayFile.write(itemTagOffsets, to: path(PreparedFile.itemTagOffsets))
+            try BinaryArrayFile.write(itemTags, to: path(PreparedFile.itemTags))
+            try BinaryArrayFile.write(itemEvents, to: path(PreparedFile.itemCount))
+            try BinaryArrayFile.write(users.raw, to: path(PreparedFile.usersRawIds))
+            try BinaryArrayFile.write(items.raw, to: path(PreparedFile.itemsRawIds))
+            try BinaryArrayFile.write(tags.raw, to: path(PreparedFile.tagsRawIds))
+            for f in features { try BinaryArrayFile.write(f.values, to: path(f.meta.file)) }
+            for (name, list) in tokenFiles {
+                try BinaryArrayFile.write(Array(list.map { $0 + "\n" }.joined().utf8), to: path(name))
+            }
+            try BinaryArrayFile.write(Array(summaryBytes), to: path(summaryFile))
+            // The manifest goes last: a directory without one is never taken for a dataset.
+            try BinaryArrayFile.write(Array(try manifest.encoded()), to: path(DatasetManifest.fileName))
+        }
+        return (manifest, summary)
+    }
+
+    /// One feature as a dense i32 per item: 0 = missing, known values 1... by ascending raw
+    /// value (tokens: numeric order if all numeric, else byte order), or as given when the
+    /// column has a fixed vocabulary.
+    static func featureArray(_ f: FeatureColumn, items: [Int32], itemCount: Int) -> (meta: DatasetManifest.ItemFeature, values: [Int32]) {
+        var values = [Int32](repeating: 0, count: itemCount)
+        if let fixed = f.fixedVocabulary {
+            for (i, v) in f.valueOfItem where items[Int(i)] >= 0 { values[Int(items[Int(i)])] = v }
+            return (.init(name: f.name, file: "item_feature_\(f.name).i32", vocabularySize: fixed.count, values: fixed), values)
+        }
+        var used = [Bool](repeating: false, count: f.values.count)
+        for (i, v) in f.valueOfItem where items[Int(i)] >= 0 { used[Int(v)] = true }
+        let vocab = f.values.dense(used: used)
+        for (i, v) in f.valueOfItem where items[Int(i)] >= 0 { values[Int(items[Int(i)])] = vocab.map[Int(v)] + 1 }
+        let names = vocab.names ?? vocab.raw.map { String($0) }
+        return (.init(name: f.name, file: "item_feature_\(f.name).i32", vocabularySize: vocab.raw.count + 1,
+                      values: f.keepValues ? ["missing"] + names : nil), values)
+    }
+}
