@@ -22,6 +22,12 @@ public enum KuaiRandSynthesizer {
         public var events = 0
         public var randomEvents = 0
         public var clicks = 0
+        public init() {}
+        mutating func add(_ e: SyntheticEvent) {
+            events += 1
+            randomEvents += e.isRandom ? 1 : 0
+            clicks += e.click ? 1 : 0
+        }
     }
 
     @discardableResult
@@ -36,36 +42,11 @@ public enum KuaiRandSynthesizer {
         let header = KuaiRandFormat.logColumns.joined(separator: ",") + "\n"
         for w in writers { try w.ascii(header) }
         var summary = Summary()
-        var lastShown = [Int64](repeating: Int64.min, count: world.tagRawIds.count)
-        var times: [Int64] = []
-        for u in 0..<settings.users {
-            var rng = RandomSource.derive(seed: settings.seed, stream: 2, index: UInt64(u))
-            sessionTimes(&rng, meanLength: settings.meanLength, into: &times)
-            for k in lastShown.indices { lastShown[k] = Int64.min }
-            let interests = world.userInterests[u]
-            for t in times {
-                let isRandom = t >= randomStartMs && rng.uniform() < 0.10
-                var item: Int
-                if isRandom {
-                    item = rng.below(settings.items)
-                } else if rng.uniform() < 0.10 {
-                    let pool = world.itemsByPrimaryTag[interests[rng.below(interests.count)]]
-                    item = pool.isEmpty ? world.popularItem(&rng) : Int(pool[rng.below(pool.count)])
-                } else {
-                    item = world.popularItem(&rng)
-                }
-                let tag = world.itemPrimaryTag[item]
-                let recent = lastShown[tag] != Int64.min && t - lastShown[tag] <= twoHoursMs
-                lastShown[tag] = t
-                let p = Activation.sigmoid(world.clickLogit(user: u, item: item, recent: recent))
-                let click = rng.uniform() < p
-                let file = isRandom ? 2 : (t < randomStartMs ? 0 : 1)
-                try writeEvent(writers[file], &rng, world: world, user: u, item: item, timeMs: t,
-                               click: click, isRandom: isRandom)
-                summary.events += 1
-                summary.randomEvents += isRandom ? 1 : 0
-                summary.clicks += click ? 1 : 0
-            }
+        try SyntheticEvents.forEach(world) { event, rng in
+            let file = event.isRandom ? 2 : (event.timeMs < randomStartMs ? 0 : 1)
+            try writeEvent(writers[file], &rng, world: world, user: event.user, item: event.item, timeMs: event.timeMs,
+                           click: event.click, isRandom: event.isRandom)
+            summary.add(event)
         }
         for w in writers { try w.flush() }
         try writeVideoFeatures(world, path: path(KuaiRandFormat.videoFeaturesFile), seed: settings.seed)
