@@ -7,7 +7,7 @@ import VQLTrain
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed and print tables (release builds only give meaningful numbers).",
-        subcommands: [TrainSpeed.self, Serve.self, Compare.self])
+        subcommands: [TrainSpeed.self, Serve.self, Compare.self, PrepareSpeed.self])
 }
 
 extension Bench {

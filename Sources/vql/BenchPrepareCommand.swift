@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import VQLData
+
+extension Bench {
+    /// `vql bench prepare`: generates a KuaiRand-format log of at least `--rows` rows, runs
+    /// the full `vql prepare` on it (parse + sort + write + source checksums) in a child
+    /// process, and reports rows/s and the child's peak memory (getrusage ru_maxrss); then
+    /// times `pandas.read_csv` (parse only) on the same log files, if pandas is installed.
+    struct PrepareSpeed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "prepare", abstract: "vql prepare rows/s and peak memory on a generated KuaiRand log, vs pandas.read_csv.")
+
+        @Option(help: "Minimum rows of the generated log.") var rows = 10_000_000
+        @Option(help: "Work directory (default: a temporary one, removed at the end).") var dir: String?
+        @Option(help: "Python interpreter for the pandas comparison.") var python = "python3"
+
+        func run() throws {
+            let fm = FileManager.default
+            let work = dir ?? NSTemporaryDirectory() + "vql-bench-prepare-\(getpid())"
+            defer { if dir == nil { try? fm.removeItem(atPath: work) } }
+            let raw = work + "/raw", out = work + "/prepared"
+            try fm.createDirectory(atPath: work, withIntermediateDirectories: true)
+
+            // 1. A log of at least `rows` rows (mean ~1,000 events per user).
+            var users = max(1, Int((Double(rows) / 1000 * 1.03).rounded(.up)))
+            var written = 0
+            let synthStart = Date()
+            while true {
+                try? fm.removeItem(atPath: raw)
+                let settings = SynthSettings(users: users, items: 200_000, tags: 100, meanLength: 1000, seed: 1)
+                written = try KuaiRandSynthesizer.generate(settings: settings, to: raw).events
+                if written >= rows { break }
+                users = Int(Double(users) * Double(rows) / Double(max(written, 1)) * 1.01) + 1
+            }
+            let logs = KuaiRandFormat.logFiles.map { raw + "/" + $0 }
+            let bytes = logs.reduce(Int64(0)) { $0 + ((try? fm.attributesOfItem(atPath: $1)[.size] as? Int64) ?? 0) }
+            print("generated \(written) rows (\(String(format: "%.0f", Double(bytes) / 1e6)) MB of logs) in \(String(format: "%.1f", Date().timeIntervalSince(synthStart))) s")
+
+            // 2. vql prepare in a child process: wall time and its own peak RSS.
+            let start = Date()
+            let status = try runChild(CommandLine.arguments[0], ["prepare", "--format", "kuairand", "--input", raw, "--out", out, "--overwrite"])
+            let seconds = Date().timeIntervalSince(start)
+            guard status == 0 else { throw ValidationError("vql prepare failed (exit \(status))") }
+            var usage = rusage()
+            getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+            let peakMB = Double(usage.ru_maxrss) / 1024
+            let outputMB = Double(((try? fm.contentsOfDirectory(atPath: out)) ?? []).reduce(Int64(0)) {
+                $0 + ((try? fm.attributesOfItem(atPath: out + "/" + $1)[.size] as? Int64) ?? 0)
+            }) / 1e6
+
+            // 3. pandas.read_csv on the same files (parse only).
+            let script = "import sys, time\ntry:\n import pandas as pd\nexcept ImportError:\n print('none'); sys.exit(0)\nt = time.time()\nn = sum(len(pd.read_csv(f)) for f in sys.argv[1:])\nprint(time.time() - t, n)\n"
+            let pandas = try? runChildOutput(python, ["-c", script] + logs)
+            let fields = pandas?.split(separator: " ").map(String.init) ?? []
+
+            var table: [(String, String)] = [
+                ("rows", "\(written)"),
+                ("vql prepare (parse + sort + write + sha256), s", String(format: "%.2f", seconds)),
+                ("vql prepare rows/s", String(format: "%.0f", Double(written) / seconds)),
+                ("vql prepare MB/s of CSV", String(format: "%.0f", Double(bytes) / 1e6 / seconds)),
+                ("vql prepare peak RSS (ru_maxrss), MB", String(format: "%.0f", peakMB)),
+                ("prepared output, MB", String(format: "%.0f", outputMB)),
+            ]
+            if fields.count == 2, let p = Double(fields[0]) {
+                table.append(("pandas.read_csv (parse only), s", String(format: "%.2f", p)))
+                table.append(("pandas rows/s", String(format: "%.0f", Double(written) / p)))
+                table.append(("speed-up of vql prepare over pandas parse", String(format: "%.2f×", p / seconds)))
+            } else {
+                table.append(("pandas.read_csv", "skipped: pandas not available to \(python) (pip install pandas)"))
+            }
+            let width = table.map(\.0.count).max() ?? 0
+            print("vql bench prepare (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+            for (k, v) in table { print(k.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + v) }
+        }
+
+        /// Runs `path args` with stdout to /dev/null; returns the exit status.
+        func runChild(_ path: String, _ args: [String]) throws -> Int32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: path)
+            p.arguments = args
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            return p.terminationStatus
+        }
+
+        /// Runs a program found on PATH and returns its trimmed stdout.
+        func runChildOutput(_ program: String, _ args: [String]) throws -> String {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = [program] + args
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+}
