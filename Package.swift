@@ -24,7 +24,7 @@ let package = Package(
         // Float32 buffers, flat parameter stores, BLAS, RNG, elementwise ops.
         .target(name: "VQLCore", dependencies: ["COpenBLAS"], swiftSettings: hotLoops),
         // Raw dataset readers, synthetic generator, prepared (memory-mapped) format, samples.
-        .target(name: "VQLData", dependencies: ["VQLCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "VQLData", dependencies: ["VQLCore", .product(name: "Yams", package: "Yams")], swiftSettings: hotLoops),
         // Layers (forward/backward pairs), vector quantizer, the VQL model, optimizers.
         .target(name: "VQLModel", dependencies: ["VQLCore", "VQLData"], swiftSettings: hotLoops),
         // Typed Swift API over MPI: world, collectives, abort.

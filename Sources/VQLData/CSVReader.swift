@@ -168,7 +168,7 @@ public final class CSVReader {
             let d = c &- 48
             if d < 10 {
                 value = value &* 10 &+ Int64(d)
-                digits += 1
+                digits &+= 1
             } else if c == sep || c == 0x0A {
                 if f == capacity || digits > 18 || (negative && digits == 0) { return .general }
                 out[f] = digits == 0 ? CSVReader.emptyField : (negative ? -value : value)
@@ -180,7 +180,7 @@ public final class CSVReader {
             } else {
                 return .general
             }
-            p += 1
+            p &+= 1
         }
         if p == end { return .general }
         line = currentLine

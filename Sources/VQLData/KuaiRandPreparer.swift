@@ -38,9 +38,8 @@ public enum KuaiRandPreparer {
         }
         var log = EventLog()
         var summary = PrepareSummary()
-        for name in present {
-            try KuaiRandReader.readLog(dir: s.input, name: name, labelIndex: labelIndex, into: &log, guard: &g, rows: &summary.rowsRead)
-        }
+        try KuaiRandReader.readLogs(dir: s.input, names: present, labelIndex: labelIndex, policy: s.badRows,
+                                    into: &log, guard: &g, rows: &summary.rowsRead)
         if log.count == 0 {
             throw DataError(file: present.joined(separator: ", "), "no events: expected at least one data line after the header")
         }

@@ -1,31 +1,69 @@
+import Foundation
+
 /// Streaming readers for the KuaiRand-1K CSV files. They validate the header, the column
 /// count and every integer field; a bad row is an error `file:line: expected …` or, under
 /// `BadRowPolicy.skip`, counted and left out.
 public enum KuaiRandReader {
-    /// Appends the events of log file `name` in `dir` to `log` (nothing if the file is skipped).
-    /// `labelIndex` is the label's column index; the label must be 0 or 1.
-    static func readLog(dir: String, name: String, labelIndex: Int, into log: inout EventLog,
-                        guard g: inout RowGuard, rows: inout Int) throws {
-        guard let (r, _) = try SourceFile.open(dir, name, columns: KuaiRandFormat.logColumns, &g) else { return }
+    /// The events of one log file with raw ids, in line order, plus what was dropped.
+    struct LogChunk: Sendable {
+        var user: [Int64] = []
+        var item: [Int64] = []
+        var time: [Int64] = []
+        var label: [Float] = []
+        var rows = 0
+        var dropped = DropCounts()
+        var source: DatasetManifest.SourceFile?
+    }
+
+    /// Reads the log files in parallel (one thread per file; the cores are shared with the
+    /// hashing threads) and appends their events to `log` in file order, so provisional ids,
+    /// drop examples and the first strict error are the same as a sequential read.
+    static func readLogs(dir: String, names: [String], labelIndex: Int, policy: BadRowPolicy,
+                         into log: inout EventLog, guard g: inout RowGuard, rows: inout Int) throws {
+        let results = ResultSlots<LogChunk>(count: names.count)
+        DispatchQueue.concurrentPerform(iterations: names.count) { k in
+            results.set(k, Result { try readLog(dir: dir, name: names[k], labelIndex: labelIndex, policy: policy) })
+        }
+        for k in 0..<names.count {
+            let chunk = try results.get(k)
+            g.dropped.merge(chunk.dropped)
+            rows += chunk.rows
+            guard let source = chunk.source else { continue }
+            log.reserve(additional: chunk.user.count)
+            // Batched mapping: the hash probes are independent, so cache misses overlap.
+            let users = log.users, items = log.items
+            var lastUser = Int64.min, lastId: Int32 = 0
+            for u in chunk.user {
+                if u != lastUser { lastUser = u; lastId = users.id(u) }
+                log.user.append(lastId)
+            }
+            for i in chunk.item { log.item.append(items.id(i)) }
+            log.time.append(contentsOf: chunk.time)
+            log.label.append(contentsOf: chunk.label)
+            log.sources.append(source)
+        }
+    }
+
+    /// Reads log file `name` in `dir` (an empty chunk without a source if the file is
+    /// skipped). `labelIndex` is the label's column index; the label must be 0 or 1.
+    static func readLog(dir: String, name: String, labelIndex: Int, policy: BadRowPolicy) throws -> LogChunk {
+        var chunk = LogChunk()
+        var g = RowGuard(policy: policy)
+        guard let (r, _) = try SourceFile.open(dir, name, columns: KuaiRandFormat.logColumns, &g) else {
+            chunk.dropped = g.dropped
+            return chunk
+        }
         let columns = KuaiRandFormat.logColumns
         let labelName = columns[labelIndex]
         let progress = PrepareProgress()
         var fileRows = 0
         let values = UnsafeMutablePointer<Int64>.allocate(capacity: columns.count)
         defer { values.deallocate() }
-        var lastUser = Int64.min, lastUserId: Int32 = 0
-        // Raw video ids are mapped in batches after parsing: the hash probes of a batch are
-        // independent, so their cache misses overlap instead of stalling the parser.
-        var pendingItems: [Int64] = []
-        pendingItems.reserveCapacity(1 << 16)
-        func flushItems() {
-            let items = log.items
-            for v in pendingItems { log.item.append(items.id(v)) }
-            pendingItems.removeAll(keepingCapacity: true)
-        }
-        log.reserve(additional: Int(r.fileSize / 60))
+        let estimate = Int(r.fileSize / 64)
+        chunk.user.reserveCapacity(estimate); chunk.item.reserveCapacity(estimate)
+        chunk.time.reserveCapacity(estimate); chunk.label.reserveCapacity(estimate)
         rowLoop: while let n = try r.nextIntegers(values, capacity: columns.count) {
-            fileRows += 1
+            fileRows &+= 1
             if fileRows & 0xFFFF == 0 { progress.report(file: r.fileName, rows: fileRows) }
             let user: Int64, item: Int64, time: Int64, label: Int64
             if n == columns.count && values[0] != CSVReader.emptyField && values[1] != CSVReader.emptyField
@@ -58,16 +96,15 @@ public enum KuaiRandReader {
                 try g.reject(DropReason.badLabel, r.error("column \(labelName): expected 0 or 1, found \(label)"))
                 continue
             }
-            if user != lastUser { lastUser = user; lastUserId = log.users.id(user) }
-            log.user.append(lastUserId)
-            log.time.append(time)
-            log.label.append(Float(label))
-            pendingItems.append(item)
-            if pendingItems.count == 1 << 16 { flushItems() }
+            chunk.user.append(user)
+            chunk.item.append(item)
+            chunk.time.append(time)
+            chunk.label.append(Float(label))
         }
-        flushItems()
-        rows += fileRows
-        log.sources.append(SourceFile.record(r))
+        chunk.rows = fileRows
+        chunk.source = SourceFile.record(r)
+        chunk.dropped = g.dropped
+        return chunk
     }
 
     /// Reads `video_features_basic_1k.csv` for the videos of `log`: tags (the `tag` column, a
@@ -114,5 +151,21 @@ public enum KuaiRandReader {
         side.features = [author, videoType, music, bucket]
         log.sources.append(SourceFile.record(r))
         return side
+    }
+}
+
+/// One result slot per parallel task, each written by exactly one task before being read.
+final class ResultSlots<T: Sendable>: @unchecked Sendable {
+    private var slots: [Result<T, any Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ k: Int, _ r: Result<T, any Error>) { lock.lock(); slots[k] = r; lock.unlock() }
+
+    func get(_ k: Int) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try slots[k]!.get()
     }
 }
