@@ -19,4 +19,19 @@ extension CSVReader {
             }
         }
     }
+
+    /// Like `nextIntegers(_:capacity:)` for records of unsigned integers, faster: fields are
+    /// checked 8 bytes at a time and only the columns whose bit is set in `wanted` are parsed
+    /// (the others hold 0, or `emptyField` when empty). A sign or any other byte sends the
+    /// record to `next()` (-1), as does a record crossing the block end.
+    @inline(__always)
+    public func nextIntegers(_ out: UnsafeMutablePointer<Int64>, capacity: Int, wanted: UInt64) throws -> Int? {
+        while true {
+            switch scanDigitFields(out, capacity: capacity, wanted: wanted) {
+            case .record(let n): return n
+            case .blank: continue
+            case .general: return try next() ? -1 : nil
+            }
+        }
+    }
 }

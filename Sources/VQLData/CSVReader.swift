@@ -70,7 +70,9 @@ public final class CSVReader {
         fd = open(path, O_RDONLY)
         if fd < 0 { throw DataError(file: fileName, "cannot open file (\(String(cString: strerror(errno))))") }
         blockCapacity = max(blockSize, 16)
-        block = UnsafeMutablePointer<UInt8>.allocate(capacity: blockCapacity)
+        // 8 spare bytes: the word-at-a-time scan may load up to 7 bytes past the data.
+        block = UnsafeMutablePointer<UInt8>.allocate(capacity: blockCapacity + 8)
+        block.initialize(repeating: 0, count: blockCapacity + 8)
         hasher = hashing ? BackgroundHasher() : nil
         var st = stat()
         fileSize = fstat(fd, &st) == 0 ? Int64(st.st_size) : 0
@@ -154,6 +156,51 @@ public final class CSVReader {
     }
 
     enum IntegerScan { case record(Int), blank, general }
+
+    /// See `nextIntegers(_:capacity:wanted:)`: checks one record's fields 8 bytes at a time
+    /// (a field must be digits or empty) and parses only the `wanted` columns.
+    @inline(__always)
+    func scanDigitFields(_ out: UnsafeMutablePointer<Int64>, capacity: Int, wanted: UInt64) -> IntegerScan {
+        if skipLF { return .general }
+        let start = blockPosition, end = blockCount, sep = separator
+        let base = block
+        var p = start, f = 0
+        while true {
+            // Find the first non-digit byte at or after p, a word at a time (SWAR): a byte's
+            // high bit in `nd` is set iff it is not '0'...'9' (exact up to the first such byte).
+            var q = p
+            while true {
+                let x = UnsafeRawPointer(base + q).loadUnaligned(as: UInt64.self)
+                let t = x &- 0x3030_3030_3030_3030
+                let nd = (t | (t &+ 0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080
+                if nd != 0 { q &+= nd.trailingZeroBitCount >> 3; break }
+                q &+= 8
+                if q >= end { break }
+            }
+            if q >= end || f == capacity { return .general }
+            let c = base[q]
+            if c != sep && c != 0x0A { return .general }
+            let digits = q &- p
+            if digits == 0 {
+                out[f] = CSVReader.emptyField
+            } else if wanted & (1 << UInt64(f)) != 0 {
+                if digits > 18 { return .general }
+                var v: Int64 = 0
+                for k in p..<q { v = v &* 10 &+ Int64(base[k] &- 48) }
+                out[f] = v
+            } else {
+                out[f] = 0
+            }
+            f &+= 1
+            p = q &+ 1
+            if c == 0x0A { break }
+        }
+        line = currentLine
+        currentLine += 1
+        blockPosition = p
+        if p == start + 1 && f == 1 && out[0] == CSVReader.emptyField { return .blank }
+        return .record(f)
+    }
 
     /// See `nextIntegers`: parses one all-integer record in place, or says to use `next()`.
     @inline(__always)

@@ -24,12 +24,14 @@ public enum KuaiRandReader {
         DispatchQueue.concurrentPerform(iterations: names.count) { k in
             results.set(k, Result { try readLog(dir: dir, name: names[k], labelIndex: labelIndex, policy: policy) })
         }
+        var total = 0
+        for k in 0..<names.count { total += (try? results.peek(k) { $0.user.count }) ?? 0 }
+        log.reserve(additional: total)
         for k in 0..<names.count {
-            let chunk = try results.get(k)
+            let chunk = try results.take(k)  // the slot lets go of it: freed after merging
             g.dropped.merge(chunk.dropped)
             rows += chunk.rows
             guard let source = chunk.source else { continue }
-            log.reserve(additional: chunk.user.count)
             // Batched mapping: the hash probes are independent, so cache misses overlap.
             let users = log.users, items = log.items
             var lastUser = Int64.min, lastId: Int32 = 0
@@ -62,7 +64,8 @@ public enum KuaiRandReader {
         let estimate = Int(r.fileSize / 64)
         chunk.user.reserveCapacity(estimate); chunk.item.reserveCapacity(estimate)
         chunk.time.reserveCapacity(estimate); chunk.label.reserveCapacity(estimate)
-        rowLoop: while let n = try r.nextIntegers(values, capacity: columns.count) {
+        let wanted: UInt64 = 1 << 0 | 1 << 1 | 1 << 4 | 1 << UInt64(labelIndex)
+        rowLoop: while let n = try r.nextIntegers(values, capacity: columns.count, wanted: wanted) {
             fileRows &+= 1
             if fileRows & 0xFFFF == 0 { progress.report(file: r.fileName, rows: fileRows) }
             let user: Int64, item: Int64, time: Int64, label: Int64
@@ -163,9 +166,19 @@ final class ResultSlots<T: Sendable>: @unchecked Sendable {
 
     func set(_ k: Int, _ r: Result<T, any Error>) { lock.lock(); slots[k] = r; lock.unlock() }
 
-    func get(_ k: Int) throws -> T {
+    /// Removes and returns slot k's value (rethrows its error).
+    func take(_ k: Int) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        return try slots[k]!.get()
+        let r = slots[k]!
+        slots[k] = nil
+        return try r.get()
+    }
+
+    /// Applies `f` to slot k's value without removing it.
+    func peek<R>(_ k: Int, _ f: (T) -> R) throws -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return f(try slots[k]!.get())
     }
 }

@@ -40,7 +40,7 @@ public enum PreparedWriter {
         var userOffsets = [Int64](repeating: 0, count: userCount + 1)
         for e in 0..<n { userOffsets[Int(users.map[Int(log.user[e])]) + 1] += 1 }
         for u in 0..<userCount { userOffsets[u + 1] += userOffsets[u] }
-        var order = [Int32](repeating: 0, count: n)
+        var order = [Int32](repeating: 0, count: n)  // sorted position → event
         var cursor = userOffsets
         for e in 0..<n {
             let u = Int(users.map[Int(log.user[e])])
@@ -60,25 +60,12 @@ public enum PreparedWriter {
                 }
             }
         }
-        var outItem = [Int32](repeating: 0, count: n)
-        var outTime = [Int64](repeating: 0, count: n)
-        var outLabel = [Float](repeating: 0, count: n)
-        var outUser = [Int32](repeating: 0, count: n)
         var itemEvents = [Int64](repeating: 0, count: itemCount)
         var positives = 0
-        for u in 0..<userCount {
-            for k in Int(userOffsets[u])..<Int(userOffsets[u + 1]) {
-                let e = Int(order[k])
-                let i = items.map[Int(log.item[e])]
-                outItem[k] = i
-                outTime[k] = times[e]
-                outLabel[k] = log.label[e]
-                outUser[k] = Int32(u)
-                itemEvents[Int(i)] += 1
-                if log.label[e] > 0 { positives += 1 }
-            }
+        for e in 0..<n {
+            itemEvents[Int(items.map[Int(log.item[e])])] += 1
+            if log.label[e] > 0 { positives += 1 }
         }
-        order = []
 
         // Tags: first row of each kept item; tags numbered by ascending raw value.
         var usedTag = [Bool](repeating: false, count: side.tags.count)
@@ -138,10 +125,25 @@ public enum PreparedWriter {
         try AtomicDirectory.write(to: settings.output, overwrite: settings.overwrite) { dir in
             func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
             try BinaryArrayFile.write(userOffsets, to: path(PreparedFile.userOffsets))
-            try BinaryArrayFile.write(outItem, to: path(PreparedFile.eventItem))
-            try BinaryArrayFile.write(outTime, to: path(PreparedFile.eventTime))
-            try BinaryArrayFile.write(outLabel, to: path(PreparedFile.eventLabel))
-            try BinaryArrayFile.write(outUser, to: path(PreparedFile.eventUser))
+            // Event columns one at a time through one reused 8-byte-per-event buffer: less
+            // memory (the output is never all in memory) and fewer fresh pages to fault in.
+            let scratch = UnsafeMutableRawPointer.allocate(byteCount: max(n, 1) * 8, alignment: 8)
+            defer { scratch.deallocate() }
+            try order.withUnsafeBufferPointer { o in
+                func column<T>(_ name: String, _ type: T.Type, _ value: (Int, Int) -> T) throws {  // value(user, event)
+                    let out = scratch.bindMemory(to: T.self, capacity: n)
+                    for u in 0..<userCount {
+                        for k in Int(userOffsets[u])..<Int(userOffsets[u + 1]) { out[k] = value(u, Int(o[k])) }
+                    }
+                    try BinaryArrayFile.write(UnsafeBufferPointer(start: out, count: n), to: path(name))
+                }
+                try log.item.withUnsafeBufferPointer { item in
+                    try column(PreparedFile.eventItem, Int32.self) { _, e in items.map[Int(item[e])] }
+                }
+                try times.withUnsafeBufferPointer { t in try column(PreparedFile.eventTime, Int64.self) { _, e in t[e] } }
+                try log.label.withUnsafeBufferPointer { y in try column(PreparedFile.eventLabel, Float.self) { _, e in y[e] } }
+                try column(PreparedFile.eventUser, Int32.self) { u, _ in Int32(u) }
+            }
             try BinaryArrayFile.write(itemTagOffsets, to: path(PreparedFile.itemTagOffsets))
             try BinaryArrayFile.write(itemTags, to: path(PreparedFile.itemTags))
             try BinaryArrayFile.write(itemEvents, to: path(PreparedFile.itemCount))

@@ -96,3 +96,40 @@ private func records(_ text: String, blockSize: Int) throws -> [(Int, [String])]
     }
     #expect(BeijingCalendar.midnightMs(year: 2022, month: 4, day: 8) == 1_649_347_200_000)
 }
+
+@Test func integerFastPathsAgreeWithTheGeneralReader() throws {
+    let dir = TempDir()
+    defer { dir.cleanup() }
+    var rng = SystemRandomNumberGenerator()
+    var text = ""
+    for r in 0..<400 {
+        let fields = (0..<5).map { k -> String in
+            switch Int.random(in: 0..<12, using: &rng) {
+            case 0: return ""
+            case 1: return "-\(Int.random(in: 0..<1000, using: &rng))"
+            case 2: return "x\(k)"
+            case 3: return "\"\(k)\""
+            default: return String(Int64.random(in: 0..<Int64(10_000_000_000_000), using: &rng))
+            }
+        }
+        text += fields.joined(separator: ",") + (r % 7 == 0 ? "\r\n" : "\n") + (r % 11 == 0 ? "\n" : "")
+    }
+    dir.write("i.csv", text)
+    for block in [16, 37, 1 << 20] {
+        let general = try CSVReader(path: dir.file("i.csv"), blockSize: block)
+        let fast = try CSVReader(path: dir.file("i.csv"), blockSize: block)
+        let swar = try CSVReader(path: dir.file("i.csv"), blockSize: block)
+        let a = UnsafeMutablePointer<Int64>.allocate(capacity: 8), b = UnsafeMutablePointer<Int64>.allocate(capacity: 8)
+        defer { a.deallocate(); b.deallocate() }
+        while try general.next() {
+            let expected: [Int64?] = general.strings.map { $0.isEmpty ? CSVReader.emptyField : Int64($0) }
+            let n1 = try #require(try fast.nextIntegers(a, capacity: 8))
+            let n2 = try #require(try swar.nextIntegers(b, capacity: 8, wanted: 0b11111))
+            #expect(fast.line == general.line && swar.line == general.line)
+            if n1 >= 0 { #expect((0..<n1).map { a[$0] } == expected.map { $0! }) } else { #expect(fast.strings == general.strings) }
+            if n2 >= 0 { #expect((0..<n2).map { b[$0] } == expected.map { $0! }) } else { #expect(swar.strings == general.strings) }
+        }
+        #expect(try fast.nextIntegers(a, capacity: 8) == nil)
+        #expect(try swar.nextIntegers(b, capacity: 8, wanted: 1) == nil)
+    }
+}
