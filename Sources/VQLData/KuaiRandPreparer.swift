@@ -38,15 +38,27 @@ public enum KuaiRandPreparer {
         }
         var log = EventLog()
         var summary = PrepareSummary()
+        PrepareTiming.mark("start")
+        // The video features file is read alongside the logs, resolved against them after.
+        let featuresPresent = fm.fileExists(atPath: SourceFile.join(s.input, KuaiRandFormat.videoFeaturesFile))
+        let videos = LockedBox<Result<KuaiRandVideoFeatures, any Error>>()
+        let input = s.input, policy = s.badRows
+        let readVideos: @Sendable () -> Void = {
+            videos.set(Result { try KuaiRandVideoFeatures.read(dir: input, policy: policy) })
+        }
         try KuaiRandReader.readLogs(dir: s.input, names: present, labelIndex: labelIndex, policy: s.badRows,
-                                    into: &log, guard: &g, rows: &summary.rowsRead)
+                                    into: &log, guard: &g, rows: &summary.rowsRead,
+                                    alongside: featuresPresent ? readVideos : nil)
         if log.count == 0 {
             throw DataError(file: present.joined(separator: ", "), "no events: expected at least one data line after the header")
         }
+        PrepareTiming.mark("read logs")
         var side = ItemSide()
-        if fm.fileExists(atPath: SourceFile.join(s.input, KuaiRandFormat.videoFeaturesFile)) {
-            var featureRows = 0
-            side = try KuaiRandReader.readVideoFeatures(dir: s.input, log: &log, guard: &g, rows: &featureRows)
+        if let result = videos.get() {
+            let v = try result.get()
+            g.dropped.merge(v.dropped)
+            if let source = v.source { log.sources.append(source) }
+            side = v.resolve(items: log.items)
         }
         return try DatasetPreparer.finish(
             log, side, guard: g, settings: s, summary: summary,

@@ -18,10 +18,13 @@ public enum KuaiRandReader {
     /// Reads the log files in parallel (one thread per file; the cores are shared with the
     /// hashing threads) and appends their events to `log` in file order, so provisional ids,
     /// drop examples and the first strict error are the same as a sequential read.
+    /// `alongside` runs as one more parallel task (the video features file).
     static func readLogs(dir: String, names: [String], labelIndex: Int, policy: BadRowPolicy,
-                         into log: inout EventLog, guard g: inout RowGuard, rows: inout Int) throws {
+                         into log: inout EventLog, guard g: inout RowGuard, rows: inout Int,
+                         alongside: (@Sendable () -> Void)? = nil) throws {
         let results = ResultSlots<LogChunk>(count: names.count)
-        DispatchQueue.concurrentPerform(iterations: names.count) { k in
+        DispatchQueue.concurrentPerform(iterations: names.count + (alongside == nil ? 0 : 1)) { k in
+            if k == names.count { alongside?(); return }
             results.set(k, Result { try readLog(dir: dir, name: names[k], labelIndex: labelIndex, policy: policy) })
         }
         var total = 0
@@ -108,52 +111,6 @@ public enum KuaiRandReader {
         chunk.source = SourceFile.record(r)
         chunk.dropped = g.dropped
         return chunk
-    }
-
-    /// Reads `video_features_basic_1k.csv` for the videos of `log`: tags (the `tag` column, a
-    /// comma list that may be quoted or empty), author_id, video_type, music_type and the
-    /// duration bucket of video_duration (float ms, may be empty). The first row of a video wins.
-    static func readVideoFeatures(dir: String, log: inout EventLog, guard g: inout RowGuard, rows: inout Int) throws -> ItemSide {
-        var side = ItemSide()
-        guard let (r, _) = try SourceFile.open(dir, KuaiRandFormat.videoFeaturesFile, columns: KuaiRandFormat.videoColumns, &g) else {
-            return side
-        }
-        let columns = KuaiRandFormat.videoColumns
-        var author = FeatureColumn(name: "author")
-        var videoType = FeatureColumn(name: "video_type", keepValues: true)
-        var music = FeatureColumn(name: "music_type", keepValues: true)
-        let b = KuaiRandFormat.durationBucketBoundsSeconds
-        var bucket = FeatureColumn(name: "duration_bucket", fixedVocabulary: ["missing"] + (0...b.count).map { k in
-            k == 0 ? "<\(Int(b[0]))s" : (k == b.count ? ">=\(Int(b[k - 1]))s" : "\(Int(b[k - 1]))-\(Int(b[k]))s")
-        })
-        var tags: [Int64] = []
-        var seen = Set<Int32>()
-        while try r.next() {
-            rows += 1
-            guard try r.check(columns: columns.count, &g), let video = try r.int(0, "video_id", &g) else { continue }
-            let ok = r.withField(11) { ByteNumber.parseIntList($0, into: &tags) }
-            if !ok {
-                try g.reject(DropReason.notNumeric, r.error("column tag: expected a comma-separated list of integers, found \"\(r.string(11))\""))
-                continue
-            }
-            guard let authorId = try r.optionalInt(1, "author_id", &g),
-                  let musicType = try r.optionalInt(10, "music_type", &g) else { continue }
-            let duration = r.withField(6) { $0.isEmpty ? Double.nan : ByteNumber.parseDecimal($0) }
-            guard let duration else {
-                try g.reject(DropReason.notNumeric, r.error("column video_duration: expected a number of milliseconds or empty, found \"\(r.string(6))\""))
-                continue
-            }
-            // Videos never logged are not needed; the first row of a video wins.
-            guard let item = log.items.find(video), seen.insert(item).inserted else { continue }
-            for t in tags { side.tagItem.append(item); side.tagValue.append(side.tags.id(t)) }
-            if let authorId { author.set(item: item, value: author.values.id(authorId)) }
-            videoType.set(item: item, value: videoType.values.id(token: r.string(2)))
-            if let musicType { music.set(item: item, value: music.values.id(musicType)) }
-            bucket.set(item: item, value: KuaiRandFormat.durationBucket(ms: duration))
-        }
-        side.features = [author, videoType, music, bucket]
-        log.sources.append(SourceFile.record(r))
-        return side
     }
 }
 

@@ -21,3 +21,16 @@ public final class PrepareProgress: @unchecked Sendable {
         FileHandle.standardError.write(Data("prepare: \(file): \(rows) rows, \(Int(Double(rows) / max(seconds, 1e-9))) rows/s\n".utf8))
     }
 }
+
+/// Phase timings of a prepare run on stderr when `VQL_PREPARE_TIMING` is set (for profiling).
+enum PrepareTiming {
+    nonisolated(unsafe) static var last = Date()
+    static let enabled = ProcessInfo.processInfo.environment["VQL_PREPARE_TIMING"] != nil
+
+    static func mark(_ phase: String) {
+        guard enabled else { return }
+        let now = Date()
+        FileHandle.standardError.write(Data(String(format: "prepare timing: %@ %.3f s\n", phase, now.timeIntervalSince(last)).utf8))
+        last = now
+    }
+}

@@ -28,6 +28,7 @@ public enum PreparedWriter {
         _ log: EventLog, _ side: ItemSide, description: Description, settings: PrepareSettings,
         summary partial: PrepareSummary
     ) throws -> (DatasetManifest, PrepareSummary) {
+        PrepareTiming.mark("features + filters")
         let n = log.count
         var usedUser = [Bool](repeating: false, count: log.users.count)
         var usedItem = [Bool](repeating: false, count: log.items.count)
@@ -60,6 +61,7 @@ public enum PreparedWriter {
                 }
             }
         }
+        PrepareTiming.mark("dense ids + sort")
         var itemEvents = [Int64](repeating: 0, count: itemCount)
         var positives = 0
         for e in 0..<n {
@@ -121,6 +123,7 @@ public enum PreparedWriter {
             eventOrder: description.eventOrder, sourceFiles: log.sources, arrays: arrays,
             itemFeatures: features.map(\.meta), createdAt: ISO8601DateFormatter().string(from: Date()))
 
+        PrepareTiming.mark("tags, features, summary")
         let summaryBytes = try summary.encoded()
         try AtomicDirectory.write(to: settings.output, overwrite: settings.overwrite) { dir in
             func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
@@ -158,6 +161,7 @@ public enum PreparedWriter {
             // The manifest goes last: a directory without one is never taken for a dataset.
             try BinaryArrayFile.write(Array(try manifest.encoded()), to: path(DatasetManifest.fileName))
         }
+        PrepareTiming.mark("write")
         return (manifest, summary)
     }
 
