@@ -10,6 +10,9 @@ public struct EventLog {
     public var users = KeyTable()
     public var items = KeyTable()
     public var sources: [DatasetManifest.SourceFile] = []
+    /// An optional 0/1 flag per event kept in the prepared data as `event_<name>.u8`
+    /// (KuaiRand: `is_rand`, random exposures). Events appended with `append` get 0.
+    public var flags: (name: String, values: [UInt8])?
 
     public init() {}
 
@@ -21,6 +24,7 @@ public struct EventLog {
         item.append(i)
         time.append(t)
         label.append(y)
+        flags?.values.append(0)
     }
 
     /// Reserves room for `n` more events.
@@ -32,11 +36,14 @@ public struct EventLog {
     /// Keeps the events where `keep[e]` is true, in order.
     public mutating func compact(_ keep: [Bool]) {
         var w = 0
-        for e in 0..<count where keep[e] {
+        let n = count
+        for e in 0..<n where keep[e] {
             user[w] = user[e]; item[w] = item[e]; time[w] = time[e]; label[w] = label[e]
+            if flags != nil { flags!.values[w] = flags!.values[e] }
             w += 1
         }
-        user.removeLast(count - w); item.removeLast(item.count - w)
+        flags?.values.removeLast(n - w)
+        user.removeLast(n - w); item.removeLast(item.count - w)
         time.removeLast(time.count - w); label.removeLast(label.count - w)
     }
 }

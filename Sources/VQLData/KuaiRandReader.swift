@@ -10,6 +10,8 @@ public enum KuaiRandReader {
         var item: [Int64] = []
         var time: [Int64] = []
         var label: [Float] = []
+        /// `is_rand` per event (1 = random exposure), kept as the event flag column `is_rand`.
+        var isRand: [UInt8] = []
         var rows = 0
         var dropped = DropCounts()
         var source: DatasetManifest.SourceFile?
@@ -45,6 +47,8 @@ public enum KuaiRandReader {
             for i in chunk.item { log.item.append(items.id(i)) }
             log.time.append(contentsOf: chunk.time)
             log.label.append(contentsOf: chunk.label)
+            if log.flags == nil { log.flags = (name: "is_rand", values: []) }
+            log.flags!.values.append(contentsOf: chunk.isRand)
             log.sources.append(source)
         }
     }
@@ -67,15 +71,16 @@ public enum KuaiRandReader {
         let estimate = Int(r.fileSize / 64)
         chunk.user.reserveCapacity(estimate); chunk.item.reserveCapacity(estimate)
         chunk.time.reserveCapacity(estimate); chunk.label.reserveCapacity(estimate)
-        let wanted: UInt64 = 1 << 0 | 1 << 1 | 1 << 4 | 1 << UInt64(labelIndex)
+        let randIndex = KuaiRandFormat.logColumns.firstIndex(of: "is_rand")!
+        let wanted: UInt64 = 1 << 0 | 1 << 1 | 1 << 4 | 1 << UInt64(labelIndex) | 1 << UInt64(randIndex)
         rowLoop: while let n = try r.nextIntegers(values, capacity: columns.count, wanted: wanted) {
             fileRows &+= 1
             if fileRows & 0xFFFF == 0 { progress.report(file: r.fileName, rows: fileRows) }
-            let user: Int64, item: Int64, time: Int64, label: Int64
+            let user: Int64, item: Int64, time: Int64, label: Int64, isRand: Int64
             if n == columns.count && values[0] != CSVReader.emptyField && values[1] != CSVReader.emptyField
                 && values[4] != CSVReader.emptyField && values[labelIndex] != CSVReader.emptyField {
                 // Fast path: every field an integer or empty (empty is allowed in unused columns).
-                (user, item, time, label) = (values[0], values[1], values[4], values[labelIndex])
+                (user, item, time, label, isRand) = (values[0], values[1], values[4], values[labelIndex], values[randIndex])
             } else if n >= 0 {
                 // All-integer record with a wrong count or an empty required field.
                 if n != columns.count {
@@ -97,6 +102,7 @@ public enum KuaiRandReader {
                     guard try r.optionalInt(c, columns[c], &g) != nil else { continue rowLoop }
                 }
                 (user, item, time, label) = (u, i, t, y)
+                isRand = r.withField(randIndex, ByteNumber.parseInt64) ?? 0
             }
             if label != 0 && label != 1 {
                 try g.reject(DropReason.badLabel, r.error("column \(labelName): expected 0 or 1, found \(label)"))
@@ -106,6 +112,7 @@ public enum KuaiRandReader {
             chunk.item.append(item)
             chunk.time.append(time)
             chunk.label.append(Float(label))
+            chunk.isRand.append(isRand > 0 ? 1 : 0)
         }
         chunk.rows = fileRows
         chunk.source = SourceFile.record(r)

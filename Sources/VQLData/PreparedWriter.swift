@@ -112,6 +112,7 @@ public enum PreparedWriter {
             .init(name: PreparedFile.itemsRawIds, elementType: "i64", count: Int64(itemCount)),
             .init(name: PreparedFile.tagsRawIds, elementType: "i64", count: Int64(tags.raw.count)),
         ] + features.map { .init(name: $0.meta.file, elementType: "i32", count: Int64(itemCount)) }
+        if let flags = log.flags { arrays.append(.init(name: "event_\(flags.name).u8", elementType: "u8", count: Int64(n))) }
         let tokenFiles = [("users_tokens.txt", users.names), ("items_tokens.txt", items.names), ("tags_tokens.txt", tags.names)]
             .compactMap { name, list in list.map { (name, $0) } }
         arrays += tokenFiles.map { .init(name: $0.0, elementType: "utf8-lines", count: Int64($0.1.count)) }
@@ -146,6 +147,9 @@ public enum PreparedWriter {
                 try times.withUnsafeBufferPointer { t in try column(PreparedFile.eventTime, Int64.self) { _, e in t[e] } }
                 try log.label.withUnsafeBufferPointer { y in try column(PreparedFile.eventLabel, Float.self) { _, e in y[e] } }
                 try column(PreparedFile.eventUser, Int32.self) { u, _ in Int32(u) }
+                if let flags = log.flags {
+                    try flags.values.withUnsafeBufferPointer { v in try column("event_\(flags.name).u8", UInt8.self) { _, e in v[e] } }
+                }
             }
             try BinaryArrayFile.write(itemTagOffsets, to: path(PreparedFile.itemTagOffsets))
             try BinaryArrayFile.write(itemTags, to: path(PreparedFile.itemTags))
