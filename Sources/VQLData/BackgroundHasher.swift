@@ -11,16 +11,31 @@ final class BackgroundHasher: @unchecked Sendable {
     private let slots: DispatchSemaphore
     private var state = SHA256()
     private let system = SystemSHA256()
+    /// Reused copy buffers (at most `maxInFlight` + 1 exist): fresh 4 MiB allocations per
+    /// block would cost a page fault per 4 KiB page.
+    private var pool: [Buffer] = []
+    private let poolLock = NSLock()
 
     init(maxInFlight: Int = 4) { slots = DispatchSemaphore(value: maxInFlight) }
 
+    deinit { for b in pool { b.bytes.deallocate() } }
+
     func update(_ bytes: UnsafeRawBufferPointer) {
-        let copy = OwnedBytes(bytes)
+        guard bytes.count > 0 else { return }
         slots.wait()
+        poolLock.lock()
+        var buffer = pool.popLast()
+        poolLock.unlock()
+        if let b = buffer, b.bytes.count < bytes.count { b.bytes.deallocate(); buffer = nil }
+        let copy = buffer ?? Buffer(bytes: .allocate(byteCount: bytes.count, alignment: 16), count: 0)
+        copy.bytes.copyMemory(from: bytes)
+        let filled = Buffer(bytes: copy.bytes, count: bytes.count)
         queue.async { [self] in
-            let view = UnsafeRawBufferPointer(rebasing: copy.bytes[0..<copy.count])
+            let view = UnsafeRawBufferPointer(rebasing: filled.bytes[0..<filled.count])
             if let system { system.update(view) } else { state.update(view) }
-            copy.bytes.deallocate()
+            poolLock.lock()
+            pool.append(filled)
+            poolLock.unlock()
             slots.signal()
         }
     }
@@ -31,13 +46,8 @@ final class BackgroundHasher: @unchecked Sendable {
     }
 }
 
-/// A heap copy of some bytes handed from the reader to the hashing thread (which frees it).
-private struct OwnedBytes: @unchecked Sendable {
+/// A copy buffer handed from the reader to the hashing thread and back.
+private struct Buffer: @unchecked Sendable {
     let bytes: UnsafeMutableRawBufferPointer
     let count: Int
-    init(_ source: UnsafeRawBufferPointer) {
-        count = source.count
-        bytes = .allocate(byteCount: max(source.count, 1), alignment: 16)
-        if count > 0 { bytes.copyMemory(from: source) }
-    }
 }
