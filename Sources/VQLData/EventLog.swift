@@ -66,8 +66,8 @@ public struct ItemSide {
 /// One categorical item feature: value of each item (first row wins), 0 = missing.
 public struct FeatureColumn {
     public var name: String
-    /// Provisional item → provisional value id.
-    public var valueOfItem: [Int32: Int32] = [:]
+    /// Provisional item → provisional value id (-1 = none), grown as items appear.
+    public var valueOfItem: [Int32] = []
     public var values = KeyTable()
     /// Keep the raw values by dense value in the manifest (small vocabularies).
     public var keepValues: Bool
@@ -83,6 +83,8 @@ public struct FeatureColumn {
     /// Records `value` for `item` unless the item already has one.
     @inline(__always)
     public mutating func set(item: Int32, value: Int32) {
-        if valueOfItem[item] == nil { valueOfItem[item] = value }
+        let i = Int(item)
+        if i >= valueOfItem.count { valueOfItem.append(contentsOf: repeatElement(-1, count: i + 1 - valueOfItem.count)) }
+        if valueOfItem[i] < 0 { valueOfItem[i] = value }
     }
 }

@@ -175,13 +175,13 @@ public enum PreparedWriter {
     static func featureArray(_ f: FeatureColumn, items: [Int32], itemCount: Int) -> (meta: DatasetManifest.ItemFeature, values: [Int32]) {
         var values = [Int32](repeating: 0, count: itemCount)
         if let fixed = f.fixedVocabulary {
-            for (i, v) in f.valueOfItem where items[Int(i)] >= 0 { values[Int(items[Int(i)])] = v }
+            for (i, v) in f.valueOfItem.enumerated() where v >= 0 && items[i] >= 0 { values[Int(items[i])] = v }
             return (.init(name: f.name, file: "item_feature_\(f.name).i32", vocabularySize: fixed.count, values: fixed), values)
         }
         var used = [Bool](repeating: false, count: f.values.count)
-        for (i, v) in f.valueOfItem where items[Int(i)] >= 0 { used[Int(v)] = true }
+        for (i, v) in f.valueOfItem.enumerated() where v >= 0 && items[i] >= 0 { used[Int(v)] = true }
         let vocab = f.values.dense(used: used)
-        for (i, v) in f.valueOfItem where items[Int(i)] >= 0 { values[Int(items[Int(i)])] = vocab.map[Int(v)] + 1 }
+        for (i, v) in f.valueOfItem.enumerated() where v >= 0 && items[i] >= 0 { values[Int(items[i])] = vocab.map[Int(v)] + 1 }
         let names = vocab.names ?? vocab.raw.map { String($0) }
         return (.init(name: f.name, file: "item_feature_\(f.name).i32", vocabularySize: vocab.raw.count + 1,
                       values: f.keepValues ? ["missing"] + names : nil), values)
