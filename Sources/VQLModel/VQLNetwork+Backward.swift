@@ -59,6 +59,12 @@ extension VQLNetwork {
                 for i in 0..<kw { dk[u * kw + i] += f * (keys[u * kw + i] - kq[u * kw + i]) }
             }
         }
+        if let ex = shard.exchange {
+            Linear.backward(x: w.xTarget.pointer, w: params.value("query.weight"), dy: dq, dx: dxt, accumulateInput: true,
+                            dw: params.grad("query.weight"), db: params.grad("query.bias"), rows: n, inputs: dx, outputs: kw)
+            shardedItemBackward(ex, dk: dk, dv: dv, db: db.map { UnsafePointer($0) }, targets: shard.targets, dxt: dxt)
+            return
+        }
         var dRaw = dk
         if sh.keyNorm {
             dRaw = w.dKeysRaw.reserve(U * kw)

@@ -11,36 +11,46 @@ public struct ForwardLosses: Sendable {
 
 extension VQLNetwork {
     /// Runs the tower over `batch`, keeping what backward needs. Returns logits[nS].
+    /// With `itemExchange` (training on several ranks) the per-item work is split across the
+    /// ranks (`ItemShard`); every rank must then call forward and backward together.
     @discardableResult
-    public func forward(_ batch: SampleBatch) -> [Float] {
+    public func forward(_ batch: SampleBatch, itemExchange: ItemWorkExchange? = nil) -> [Float] {
         let w = work, sh = shape
         let previousCodes = freezeCodes ? w.codes : nil
         w.index(batch, timeUnitMs: sh.timeUnitSeconds * 1000, shape: sh, tags: itemTags)
         let n = w.samples, U = w.slots
         let dx = sh.inputDim, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads
+        shard.exchange = itemExchange
+        shard.targets = itemExchange == nil ? [] : batch.targetItem
 
-        let x = w.x.reserve(U * dx), bias = sh.staticBias ? w.bias.reserve(U * H) : nil
-        w.slotItems.withUnsafeBufferPointer {
-            ItemEncoder.forward(slotItems: $0.base, count: U, tags: itemTags, itemTable: itemTable,
-                                tagTable: tagTable, tagBias: tagBias, x: x, bias: bias)
-        }
         let xt = w.xTarget.reserve(n * dx)
-        for s in 0..<n { (xt + s * dx).update(from: x + Int(w.targetSlot[s]) * dx, count: dx) }
+        var keys: UnsafeMutablePointer<Float>
+        if let ex = itemExchange {
+            keys = shardedItemForward(ex, targets: batch.targetItem, xt: xt)
+        } else {
+            let x = w.x.reserve(U * dx), bias = sh.staticBias ? w.bias.reserve(U * H) : nil
+            w.slotItems.withUnsafeBufferPointer {
+                ItemEncoder.forward(slotItems: $0.base, count: U, tags: itemTags, itemTable: itemTable,
+                                    tagTable: tagTable, tagBias: tagBias, x: x, bias: bias)
+            }
+            for s in 0..<n { (xt + s * dx).update(from: x + Int(w.targetSlot[s]) * dx, count: dx) }
+            let raw = w.keysRaw.reserve(U * kw)
+            Linear.forward(x: x, w: params.value("key.weight"), b: params.value("key.bias"), y: raw, rows: U, inputs: dx, outputs: kw)
+            keys = UnsafeMutablePointer(raw)
+            if sh.keyNorm {
+                keys = w.keys.reserve(U * kw)
+                GroupNorm.forward(x: raw, y: keys, rstd: w.keyRstd.reserve(U * sh.groups), rows: U, groups: sh.groups, width: sh.groupWidth)
+            }
+            let v = w.values.reserve(U * vw)
+            Linear.forward(x: x, w: params.value("value.weight"), b: params.value("value.bias"), y: v, rows: U, inputs: dx, outputs: vw)
+        }
         let q = w.queries.reserve(n * kw)
         Linear.forward(x: xt, w: params.value("query.weight"), b: params.value("query.bias"), y: q, rows: n, inputs: dx, outputs: kw)
 
-        let raw = w.keysRaw.reserve(U * kw)
-        Linear.forward(x: x, w: params.value("key.weight"), b: params.value("key.bias"), y: raw, rows: U, inputs: dx, outputs: kw)
-        var keys = UnsafeMutablePointer(raw)
-        if sh.keyNorm {
-            keys = w.keys.reserve(U * kw)
-            GroupNorm.forward(x: raw, y: keys, rstd: w.keyRstd.reserve(U * sh.groups), rows: U, groups: sh.groups, width: sh.groupWidth)
-        }
-        let v = w.values.reserve(U * vw)
-        Linear.forward(x: x, w: params.value("value.weight"), b: params.value("value.bias"), y: v, rows: U, inputs: dx, outputs: vw)
-
         if let cb = codebooks {
-            if let previousCodes, previousCodes.count == U * sh.groups {
+            if itemExchange != nil {
+                // codes came with the rows
+            } else if let previousCodes, previousCodes.count == U * sh.groups {
                 w.codes = previousCodes
             } else {
                 if w.codes.count < U * sh.groups { w.codes = [Int32](repeating: 0, count: U * sh.groups) }
@@ -122,6 +132,7 @@ extension VQLNetwork {
 
     /// Adds the last forward's codebook statistics (n_c, m_c over history occurrences) to `stats`.
     public func accumulateCodebookStatistics(into stats: UnsafeMutablePointer<Float>) {
+        if shard.exchange != nil { accumulateShardedStatistics(into: stats); return }
         guard let cb = codebooks else { return }
         let w = work
         let keys = shape.keyNorm ? w.keys.pointer : w.keysRaw.pointer

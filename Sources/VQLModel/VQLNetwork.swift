@@ -17,6 +17,7 @@ public final class VQLNetwork: @unchecked Sendable {
     /// Set by `freezeCodeAssignments()`; cleared to quantize afresh.
     public var freezeCodes = false
     let work: Workspace
+    let shard = ItemShard()
 
     /// Names of the MLP layers' weight and bias tensors, input to output; the last is the logit layer.
     public var mlpLayers: [(weight: String, bias: String, inputs: Int, outputs: Int)] {
@@ -116,6 +117,8 @@ public final class VQLNetwork: @unchecked Sendable {
 extension VQLNetwork {
     /// Distinct items (targets and history) of the last forward: the rows of the per-item work.
     public var distinctItemsInLastBatch: Int { work.slots }
+    /// Distinct items of the last item-sharded forward's global batch (the union over ranks).
+    public var distinctItemsInLastGlobalBatch: Int { shard.union.count }
     /// History positions the attention saw in the last forward (after a baseline's selection).
     public var attendedPositionsInLastBatch: Int { work.positionSlot.count }
 }

@@ -25,6 +25,8 @@ public final class Trainer {
     var schedule: SampleSchedule
     let metrics: MetricsLog?
     let codebookStatistics: FloatBuffer
+    /// On several ranks, per-item work is split across them (`ItemShard`).
+    let itemExchange: WorldItemExchange?
     /// Seconds spent in collectives during training steps, and in whole steps.
     public private(set) var communicationSeconds = 0.0
     public private(set) var stepSeconds = 0.0
@@ -48,6 +50,7 @@ public final class Trainer {
         seeding = CodebookSeeding(dataset: dataset)
         schedule = SampleSchedule(sampleCount: split.train.count, batchSize: config.train.globalBatchSize, seed: UInt64(config.train.seed))
         codebookStatistics = FloatBuffer(count: network.codebooks?.statisticsCount ?? 0)
+        itemExchange = world.size > 1 ? WorldItemExchange(world: world) : nil
         if world.isRoot, let dir = runDirectory {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try config.yaml().write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
@@ -78,7 +81,8 @@ public final class Trainer {
         try DebugFailure.check(rank: world.rank, step: step)
 
         network.zeroGradients()
-        network.forward(batch)
+        let sharedBefore = itemExchange?.seconds ?? 0
+        network.forward(batch, itemExchange: itemExchange)
         let l = network.losses(labels: batch.label)
         network.backward(labels: batch.label, scale: 1 / Float(B))
         codebookStatistics.zero()
@@ -90,7 +94,7 @@ public final class Trainer {
         exchange.reduce(codebookStatistics.pointer, count: codebookStatistics.count)
         var sums = [l.crossEntropy, l.commitment]
         exchange.reduce(&sums)
-        communicationSeconds += Date().timeIntervalSince(c0)
+        communicationSeconds += Date().timeIntervalSince(c0) + (itemExchange?.seconds ?? 0) - sharedBefore
 
         let loss = (sums[0] + sums[1]) / Double(B)
         // Every rank holds the same reduced values, so every rank takes the same decision.

@@ -32,11 +32,17 @@ extension Bench {
                 let comm = trainer.communicationSeconds - comm0
                 let bytesPerStep = Double(world.bytesSent - bytes0) / Double(steps)
                 let profile = StepProfile.measure(trainer)
+                // FLOPs the algorithm does for the whole global batch: every rank's samples and
+                // positions, and per-item work once per distinct item of the global batch (on
+                // several ranks each rank computes a share of them, `ItemShard`)
+                var totals = [Double(profile.samples), Double(profile.positions)]
+                totals.withUnsafeMutableBufferPointer { if world.size > 1 { world.allreduceSum($0.baseAddress!, count: 2) } }
+                let items = world.size > 1 ? trainer.network.distinctItemsInLastGlobalBatch : profile.items
+                let cost = StepCost(shape: trainer.network.shape, samples: Int(totals[0]), positions: Int(totals[1]), items: items)
                 guard world.isRoot else { return }
                 let B = Double(config.train.globalBatchSize)
                 let samplesPerSecond = B * Double(steps) / seconds
-                // FLOPs of the whole global batch, from the local batch scaled by the world size
-                let flopsPerSample = profile.cost.total / Double(profile.samples)
+                let flopsPerSample = cost.total / totals[0]
                 let achieved = flopsPerSample * samplesPerSecond / 1e9
                 let previousThreads = BLAS.threads
                 BLAS.threads = 1
@@ -47,14 +53,15 @@ extension Bench {
                     ("OpenBLAS threads per rank", "\(previousThreads)"),
                     ("encoder", config.model.encoder),
                     ("global batch", "\(config.train.globalBatchSize)"),
-                    ("mean history length", String(format: "%.0f", Double(profile.positions) / Double(profile.samples))),
+                    ("mean history length", String(format: "%.0f", totals[1] / totals[0])),
                     ("distinct items per local batch", "\(profile.items)"),
+                    ("distinct items per global batch", "\(items)"),
                     ("samples/s", String(format: "%.0f", samplesPerSecond)),
                     ("FLOPs per sample (counted)", String(format: "%.3g", flopsPerSample)),
-                    ("  projections + key norm", String(format: "%.0f%%", 100 * profile.cost.projections / profile.cost.total)),
-                    ("  quantization", String(format: "%.0f%%", 100 * profile.cost.quantization / profile.cost.total)),
-                    ("  attention", String(format: "%.0f%%", 100 * profile.cost.attention / profile.cost.total)),
-                    ("  MLP", String(format: "%.0f%%", 100 * profile.cost.mlp / profile.cost.total)),
+                    ("  projections + key norm", String(format: "%.0f%%", 100 * cost.projections / cost.total)),
+                    ("  quantization", String(format: "%.0f%%", 100 * cost.quantization / cost.total)),
+                    ("  attention", String(format: "%.0f%%", 100 * cost.attention / cost.total)),
+                    ("  MLP", String(format: "%.0f%%", 100 * cost.mlp / cost.total)),
                     ("achieved GFLOP/s (all ranks)", String(format: "%.2f", achieved)),
                     ("sgemm GFLOP/s, 1 core, 512³", String(format: "%.2f", sgemm)),
                     ("achieved / (sgemm × ranks)", String(format: "%.1f%%", 100 * achieved / (sgemm * Double(world.size)))),

@@ -1,0 +1,120 @@
+import VQLCore
+
+extension VQLNetwork {
+    /// Sharded per-item forward: computes this rank's chunk of the union of items, allgathers
+    /// the rows and fills the local slots' keys, values, static biases and codes; writes the
+    /// targets' inputs into xt[n, 2·d_e]. Returns the local keys [U, H·d_h].
+    func shardedItemForward(_ ex: ItemWorkExchange, targets: [Int32], xt: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+        let w = work, sh = shape, S = shard
+        let dx = sh.inputDim, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads, G = sh.groups, U = w.slots
+        S.buildUnion(localItems: w.slotItems, exchange: ex, itemCount: sh.itemCount)
+        let own = Array(S.union[S.chunk]), m = own.count
+        let x = S.x.reserve(m * dx), raw = S.raw.reserve(m * kw)
+        let bias = sh.staticBias ? w.dScores.reserve(m * H) : nil   // scratch until gathered
+        own.withUnsafeBufferPointer {
+            ItemEncoder.forward(slotItems: $0.base, count: m, tags: itemTags, itemTable: itemTable,
+                                tagTable: tagTable, tagBias: tagBias, x: x, bias: bias)
+        }
+        Linear.forward(x: x, w: params.value("key.weight"), b: params.value("key.bias"), y: raw, rows: m, inputs: dx, outputs: kw)
+        var keys = UnsafeMutablePointer(raw)
+        if sh.keyNorm {
+            keys = S.keys.reserve(m * kw)
+            GroupNorm.forward(x: raw, y: keys, rstd: S.rstd.reserve(m * G), rows: m, groups: G, width: sh.groupWidth)
+        }
+        let width = ItemShard.rowWidth(sh)
+        var rows = [Float](repeating: 0, count: m * width)
+        rows.withUnsafeMutableBufferPointer { r in
+            let values = w.values.reserve(max(m, U) * vw)   // own values first, local values later
+            Linear.forward(x: x, w: params.value("value.weight"), b: params.value("value.bias"), y: values, rows: m, inputs: dx, outputs: vw)
+            S.codes = [Int32](repeating: 0, count: codebooks == nil ? 0 : m * G)
+            if let cb = codebooks { S.codes.withUnsafeMutableBufferPointer { cb.assign(keys: keys, rows: m, codes: $0.base, scratch: w.assignScratch) } }
+            for i in 0..<m {
+                let row = r.base + i * width
+                row.update(from: keys + i * kw, count: kw)
+                (row + kw).update(from: values + i * vw, count: vw)
+                if let bias { (row + kw + vw).update(from: bias + i * H, count: H) }
+                if codebooks != nil { for g in 0..<G { row[kw + vw + H + g] = Float(bitPattern: UInt32(bitPattern: S.codes[i * G + g])) } }
+            }
+        }
+        let all = rows.withUnsafeBufferPointer { ex.allgather($0) }
+        let localKeys = sh.keyNorm ? w.keys.reserve(U * kw) : w.keysRaw.reserve(U * kw)
+        let values = w.values.reserve(U * vw), localBias = sh.staticBias ? w.bias.reserve(U * H) : nil
+        if codebooks != nil { w.codes = [Int32](repeating: 0, count: U * G) }
+        all.withUnsafeBufferPointer { a in
+            for u in 0..<U {
+                let row = a.base + Int(S.unionIndex[Int(w.slotItems[u])]) * width
+                (localKeys + u * kw).update(from: row, count: kw)
+                (values + u * vw).update(from: row + kw, count: vw)
+                if let localBias { (localBias + u * H).update(from: row + kw + vw, count: H) }
+                if codebooks != nil { for g in 0..<G { w.codes[u * G + g] = Int32(bitPattern: row[kw + vw + H + g].bitPattern) } }
+            }
+        }
+        targets.withUnsafeBufferPointer {
+            ItemEncoder.forward(slotItems: $0.base, count: $0.count, tags: itemTags, itemTable: itemTable,
+                                tagTable: tagTable, tagBias: nil, x: xt, bias: nil)
+        }
+        return localKeys
+    }
+
+    /// Sharded per-item backward: sums the local slots' (dk, dv, db, occurrences) over ranks
+    /// into the union, then back-propagates this rank's chunk through the key norm, the key
+    /// and value projections and the item encoder; the targets' dxt goes to their rows here.
+    func shardedItemBackward(_ ex: ItemWorkExchange, dk: UnsafePointer<Float>, dv: UnsafePointer<Float>, db: UnsafePointer<Float>?,
+                             targets: [Int32], dxt: UnsafePointer<Float>) {
+        let w = work, sh = shape, S = shard
+        let dx = sh.inputDim, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads, U = w.slots
+        let gw = ItemShard.gradientWidth(sh), total = S.union.count * gw
+        let buffer = w.dX.reserve(max(total, 1), zeroed: true)
+        for u in 0..<U {
+            let row = buffer + Int(S.unionIndex[Int(w.slotItems[u])]) * gw
+            row.update(from: dk + u * kw, count: kw)
+            (row + kw).update(from: dv + u * vw, count: vw)
+            if let db { (row + kw + vw).update(from: db + u * H, count: H) }
+            row[kw + vw + H] = w.occurrences[u]
+        }
+        ex.allreduceSum(buffer, count: total)
+        let m = S.chunk.count
+        let mine = S.reduced.reserve(m * gw)
+        mine.update(from: buffer + S.chunk.lowerBound * gw, count: m * gw)
+        // unpack the chunk's columns into contiguous blocks
+        let dKeys = S.dRaw.reserve(m * (kw + vw + H))
+        let dVals = dKeys + m * kw, dBias = dVals + m * vw
+        for i in 0..<m {
+            (dKeys + i * kw).update(from: mine + i * gw, count: kw)
+            (dVals + i * vw).update(from: mine + i * gw + kw, count: vw)
+            (dBias + i * H).update(from: mine + i * gw + kw + vw, count: H)
+        }
+        var dRaw = UnsafeMutablePointer(dKeys)
+        let dRawNormed = w.dKeysRaw.reserve(m * kw)
+        if sh.keyNorm {
+            GroupNorm.backward(y: S.keys.pointer, rstd: S.rstd.pointer, dy: dKeys, dx: dRawNormed, rows: m, groups: sh.groups, width: sh.groupWidth)
+            dRaw = dRawNormed
+        }
+        let dX = S.dX.reserve(m * dx)
+        Linear.backward(x: S.x.pointer, w: params.value("key.weight"), dy: dRaw, dx: dX, accumulateInput: false,
+                        dw: params.grad("key.weight"), db: params.grad("key.bias"), rows: m, inputs: dx, outputs: kw)
+        Linear.backward(x: S.x.pointer, w: params.value("value.weight"), dy: dVals, dx: dX, accumulateInput: true,
+                        dw: params.grad("value.weight"), db: params.grad("value.bias"), rows: m, inputs: dx, outputs: vw)
+        let own = Array(S.union[S.chunk])
+        own.withUnsafeBufferPointer {
+            ItemEncoder.backward(slotItems: $0.base, count: m, tags: itemTags, itemTable: itemTable, tagTable: tagTable,
+                                 tagBias: tagBias, dx: dX, dbias: sh.staticBias ? UnsafePointer(dBias) : nil)
+        }
+        targets.withUnsafeBufferPointer {
+            ItemEncoder.backward(slotItems: $0.base, count: $0.count, tags: itemTags, itemTable: itemTable, tagTable: tagTable,
+                                 tagBias: nil, dx: dxt, dbias: nil)
+        }
+    }
+
+    /// Codebook statistics of this rank's chunk with the occurrence counts summed over ranks
+    /// (valid after `shardedItemBackward`).
+    func accumulateShardedStatistics(into stats: UnsafeMutablePointer<Float>) {
+        guard let cb = codebooks else { return }
+        let S = shard, m = S.chunk.count, gw = ItemShard.gradientWidth(shape)
+        let keys = shape.keyNorm ? S.keys.pointer : S.raw.pointer
+        let occurrences = (0..<m).map { S.reduced.pointer[$0 * gw + gw - 1] }
+        S.codes.withUnsafeBufferPointer { codes in
+            occurrences.withUnsafeBufferPointer { cb.accumulateStatistics(keys: keys, codes: codes.base, weight: $0.base, rows: m, into: stats) }
+        }
+    }
+}
