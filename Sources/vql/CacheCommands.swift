@@ -11,18 +11,34 @@ struct BuildCache: ParsableCommand {
         abstract: "Compress every user's whole history into its fixed-size cache (alone or under mpirun).")
 
     @Option(name: .customLong("run"), help: "Run directory of `vql train` (config.yaml + model.safetensors).")
-    var runDirectory: String
+    var runDirectory: String?
+
+    @Option(help: "A checkpoint step directory (its verified model and config) instead of the run's final model.")
+    var checkpoint: String?
 
     @Option(help: "Model file to use instead of RUN/model.safetensors.")
     var model: String?
 
-    @Option(help: "Output cache directory (default: RUN/cache).")
+    @Option(help: "Output cache directory (default: RUN/cache, or CHECKPOINT/cache).")
     var out: String?
 
+    func validate() throws {
+        if (runDirectory == nil) == (checkpoint == nil) { throw ValidationError("give exactly one of --run RUN_DIR or --checkpoint PATH") }
+    }
+
     func run() throws {
-        let config = try RunConfig.load(path: runDirectory + "/config.yaml", overrides: [])
-        let modelPath = model ?? runDirectory + "/model.safetensors"
-        let outPath = out ?? runDirectory + "/cache"
+        let config: RunConfig, modelPath: String, outPath: String
+        if let checkpoint {
+            let c = try Checkpoint(path: checkpoint)
+            config = try c.state.runConfig()
+            modelPath = model ?? c.path + "/model.safetensors"
+            outPath = out ?? c.path + "/cache"
+        } else {
+            let runDirectory = runDirectory!
+            config = try RunConfig.load(path: runDirectory + "/config.yaml", overrides: [])
+            modelPath = model ?? runDirectory + "/model.safetensors"
+            outPath = out ?? runDirectory + "/cache"
+        }
         try WorldRunner.run { world in
             let start = Date()
             let written = try CacheExport.build(config: config, modelPath: modelPath, out: outPath, world: world)
