@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import VQLCore
 
@@ -22,4 +23,15 @@ import Testing
         while i < data.count { let j = min(i + chunk, data.count); s.update(Array(data[i..<j])); i = j }
         #expect(s.finalize() == whole, "chunk \(chunk)")
     }
+}
+
+/// A file's digest equals the digest of its bytes, across the 4 MiB read blocks.
+@Test func fileDigestMatchesTheBytes() throws {
+    var rng = RandomSource(seed: 12)
+    let bytes = (0..<(4 << 20) + 1234).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+    let path = NSTemporaryDirectory() + "vql-sha-\(getpid()).bin"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    #expect(SHA256.fileHexDigest(path: path) == SHA256.hexDigest(bytes))
+    #expect(SHA256.fileHexDigest(path: path + ".missing") == nil)
 }
