@@ -19,6 +19,10 @@ extension Bench {
         @OptionGroup var options: ConfigOptions
         @Option(help: "Timed steps (after 3 warm-up steps).") var steps = 30
 
+        func validate() throws {
+            if steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        }
+
         func run() throws {
             let config = try options.load()
             try WorldRunner.run { world in

@@ -17,6 +17,11 @@ extension Bench {
         @Option(parsing: .upToNextOption, help: "History lengths.") var lengths: [Int] = [100, 1_000, 10_000, 100_000]
         @Option(help: "Candidates timed per length and path.") var candidates = 2_000
 
+        func validate() throws {
+            if candidates < 1 { throw ValidationError("--candidates must be at least 1, got \(candidates)") }
+            if let bad = lengths.first(where: { $0 < 0 }) { throw ValidationError("--lengths must be non-negative, got \(bad)") }
+        }
+
         func run() throws {
             var config = try options.load()
             config.model.encoder = "vq"
