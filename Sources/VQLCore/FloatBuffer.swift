@@ -63,4 +63,15 @@ public final class ScratchBuffer: @unchecked Sendable {
         if zeroed { pointer.update(repeating: 0, count: count) }
         return pointer
     }
+
+    /// Ensures room for `count` floats, keeping the first `preserving` of them (growth by
+    /// doubling, so appending row by row costs amortised O(1)).
+    public func grow(to count: Int, preserving kept: Int) {
+        guard count > capacity else { return }
+        let old = pointer
+        capacity = max(count, capacity * 2)
+        pointer = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
+        pointer.update(from: old, count: kept)
+        old.deallocate()
+    }
 }

@@ -79,25 +79,10 @@ public final class SparseRows: @unchecked Sendable {
             slot = Int32(rowIds.count)
             slotOfRow[Int(row)] = slot
             rowIds.append(row)
-            let needed = rowIds.count * width
-            if needed > values.capacity {
-                let old = values.pointer, oldCount = (rowIds.count - 1) * width
-                let keep = [Float](UnsafeBufferPointer(start: old, count: oldCount))
-                let p = values.reserve(needed * 2)
-                keep.withUnsafeBufferPointer { if let b = $0.baseAddress { p.update(from: b, count: oldCount) } }
-            }
+            values.grow(to: rowIds.count * width, preserving: (rowIds.count - 1) * width)
             (values.pointer + Int(slot) * width).update(repeating: 0, count: width)
         }
         return values.pointer + Int(slot) * width
-    }
-
-    /// Replaces the content with `ids` (unique) and their rows.
-    public func assign(ids: [Int32], rows: UnsafePointer<Float>) {
-        clear()
-        for (k, id) in ids.enumerated() {
-            let dst = row(id)
-            dst.update(from: rows + k * width, count: width)
-        }
     }
 
     /// Reorders rows by ascending id, so merged gradients are summed in one fixed order.
@@ -107,16 +92,8 @@ public final class SparseRows: @unchecked Sendable {
         let copy = [Float](UnsafeBufferPointer(start: values.pointer, count: rowIds.count * width))
         clear()
         copy.withUnsafeBufferPointer { src in
-            for (k, i) in order.enumerated() {
-                _ = k
-                row(ids[k]).update(from: src.baseAddress! + i * width, count: width)
-            }
+            for (k, i) in order.enumerated() { row(ids[k]).update(from: src.base + i * width, count: width) }
         }
     }
 
-    /// Multiplies every stored gradient by `s`.
-    public func scale(_ s: Float) {
-        let p = values.pointer
-        for i in 0..<(rowIds.count * width) { p[i] *= s }
-    }
 }
