@@ -1,5 +1,6 @@
 import Foundation
 import VQLModel
+import VQLCore
 
 /// Where one local step's time goes, measured phase by phase on the next global batch
 /// (the same work `Trainer.trainStep` does, without the exchange), averaged over a few runs.
@@ -31,15 +32,26 @@ public struct StepProfile: Sendable {
             p.forward += Date().timeIntervalSince(c); c = Date()
             net.backward(labels: batch.label, scale: 1 / Float(t.config.train.globalBatchSize))
             p.backward += Date().timeIntervalSince(c); c = Date()
-            // timed on copies would cost more than the update itself: time the update and undo it
-            let saved = net.params.values.array, m = net.params.adamM.array, v = net.params.adamV.array
+            // time the real update (dense Adam, sparse row Adam), then undo it: the touched
+            // rows and the dense buffers are saved before and written back after
+            let dense = [net.params.values, net.params.adamM, net.params.adamV].map { $0.array }
+            let rows: [[[[Float]]]] = net.tables.map { table in
+                [table.values, table.adamM, table.adamV].map { buffer in touchedRows(of: table, in: buffer) }
+            }
             c = Date()
             net.params.applyAdam(t.config.denseAdam, step: t.step + 1)
-            for table in net.tables { table.gradient.scale(0) }
+            for table in net.tables { table.applyAdam(t.config.sparseAdam, step: t.step + 1) }
             p.optimizer += Date().timeIntervalSince(c)
-            saved.withUnsafeBufferPointer { net.params.values.pointer.update(from: $0.base, count: saved.count) }
-            m.withUnsafeBufferPointer { net.params.adamM.pointer.update(from: $0.base, count: m.count) }
-            v.withUnsafeBufferPointer { net.params.adamV.pointer.update(from: $0.base, count: v.count) }
+            for (buffer, saved) in zip([net.params.values, net.params.adamM, net.params.adamV], dense) {
+                saved.withUnsafeBufferPointer { buffer.pointer.update(from: $0.base, count: saved.count) }
+            }
+            for (table, saved) in zip(net.tables, rows) {
+                for (buffer, perRow) in zip([table.values, table.adamM, table.adamV], saved) {
+                    for (k, id) in table.gradient.rowIds.enumerated() {
+                        perRow[k].withUnsafeBufferPointer { (buffer.pointer + Int(id) * table.width).update(from: $0.base, count: table.width) }
+                    }
+                }
+            }
             p.samples = batch.count
             p.positions = net.attendedPositionsInLastBatch
             p.scanned = batch.positionCount
@@ -47,5 +59,12 @@ public struct StepProfile: Sendable {
         }
         p.cost = StepCost(shape: net.shape, samples: p.samples, positions: p.positions, items: p.items, scanned: p.scanned)
         return p
+    }
+
+    /// Copies of the rows of `buffer` that `table`'s gradient touches.
+    static func touchedRows(of table: EmbeddingTable, in buffer: FloatBuffer) -> [[Float]] {
+        table.gradient.rowIds.map { id in
+            Array(UnsafeBufferPointer(start: UnsafePointer(buffer.pointer + Int(id) * table.width), count: table.width))
+        }
     }
 }
