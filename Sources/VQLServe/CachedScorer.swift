@@ -34,51 +34,52 @@ public final class CachedScorer: @unchecked Sendable {
 
     /// The logit of `item` for user `u` (nil user: no history, o = 0).
     public func logit(user u: Int?, item: Int) -> Float {
+        let s = network.shape
+        return itemInputs.withUnsafeBufferPointer { X in
+            itemQueries.withUnsafeBufferPointer { Q in
+                logit(user: u, input: X.base + item * s.inputDim, query: Q.base + item * s.keyWidth)
+            }
+        }
+    }
+
+    /// The defined answer for an item outside the vocabulary: scored from a zero item
+    /// representation (x = 0, so q = b_q), against the user's cache as usual.
+    public func logitOfUnknownItem(user u: Int?) -> Float {
+        let zero = [Float](repeating: 0, count: network.shape.inputDim)
+        let q = network.params.value("query.bias")
+        return zero.withUnsafeBufferPointer { logit(user: u, input: $0.base, query: q) }
+    }
+
+    /// logit = MLP([x, o]) with o from the user's cache for query q.
+    func logit(user u: Int?, input x: UnsafePointer<Float>, query q: UnsafePointer<Float>) -> Float {
         let s = network.shape, H = s.heads, K = s.codebookSize, dh = s.keyDim, dv = s.valueDim
         let hpg = H / s.groups, gw = s.groupWidth
         let scale = 1 / Float(dh).squareRoot()
         let cb = network.codebooks!
         attention.update(repeating: 0, count: s.valueWidth)
-        itemQueries.withUnsafeBufferPointer { Q in
-            caches.weightSums.withUnsafeBufferPointer { N in
-                caches.valueSums.withUnsafeBufferPointer { U in
-                    guard let u else { return }
-                    let q = Q.base + item * s.keyWidth
-                    for h in 0..<H {
-                        let g = h / hpg, nBase = (u * H + h) * K
-                        var m = -Float.infinity
-                        for c in 0..<K where N[nBase + c] > 0 {
-                            scores[c] = scale * BLAS.dot(dh, q + h * dh, cb.codewords.pointer + (g * K + c) * gw + (h % hpg) * dh)
-                            m = max(m, scores[c])
-                        }
-                        if m == -Float.infinity { continue }
-                        var den: Float = 0
-                        let oh = attention + h * dv
-                        for c in 0..<K where N[nBase + c] > 0 {
-                            let e = expf(scores[c] - m)
-                            den += e * N[nBase + c]
-                            BLAS.axpy(dv, e, U.base + (nBase + c) * dv, oh)
-                        }
-                        let inv = 1 / den
-                        for k in 0..<dv { oh[k] *= inv }
+        caches.weightSums.withUnsafeBufferPointer { N in
+            caches.valueSums.withUnsafeBufferPointer { U in
+                guard let u else { return }
+                for h in 0..<H {
+                    let g = h / hpg, nBase = (u * H + h) * K
+                    var m = -Float.infinity
+                    for c in 0..<K where N[nBase + c] > 0 {
+                        scores[c] = scale * BLAS.dot(dh, q + h * dh, cb.codewords.pointer + (g * K + c) * gw + (h % hpg) * dh)
+                        m = max(m, scores[c])
                     }
+                    if m == -Float.infinity { continue }
+                    var den: Float = 0
+                    let oh = attention + h * dv
+                    for c in 0..<K where N[nBase + c] > 0 {
+                        let e = expf(scores[c] - m)
+                        den += e * N[nBase + c]
+                        BLAS.axpy(dv, e, U.base + (nBase + c) * dv, oh)
+                    }
+                    let inv = 1 / den
+                    for k in 0..<dv { oh[k] *= inv }
                 }
             }
         }
-        return itemInputs.withUnsafeBufferPointer { X in
-            network.headLogit(input: X.base + item * s.inputDim, attention: attention, scratch: scratch)
-        }
-    }
-}
-
-extension CachedScorer {
-    /// The defined answer for an item outside the vocabulary: scored from a zero item
-    /// representation (x = 0, so q = b_q), against the user's cache as usual.
-    public func logitOfUnknownItem(user u: Int?) -> Float {
-        let s = network.shape
-        let zero = [Float](repeating: 0, count: s.inputDim)
-        let single = CachedScorer(network: network, caches: caches,
-                                  vectors: ItemVectors(count: 1, inputs: zero, keys: [], values: [], bias: [], codes: []))
-        return single.logit(user: u, item: 0)
+        return network.headLogit(input: x, attention: attention, scratch: scratch)
     }
 }
