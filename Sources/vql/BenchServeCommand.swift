@@ -27,9 +27,9 @@ extension Bench {
             config.model.encoder = "vq"
             try WorldRunner.run { world in
                 guard world.isRoot else { return }
-                let trainer = try Trainer(config: config, world: world, runDirectory: nil)
+                let trainer = try model.map { try Trainer.loaded(config: config, modelPath: $0, world: world) }
+                    ?? Trainer(config: config, world: world, runDirectory: nil)
                 let net = trainer.network
-                if let model { try net.loadState(from: SafetensorsFile(path: model), includeOptimizer: false) }
                 let nItems = trainer.dataset.itemCount
                 let vectors = net.itemVectors((0..<Int32(nItems)).map { $0 })
                 let raw = RawHistoryScorer(network: net, vectors: vectors)

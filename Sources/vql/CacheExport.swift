@@ -12,8 +12,7 @@ enum CacheExport {
         guard config.model.encoder == "vq" else {
             throw CacheError(file: "config", "model.encoder is \(config.model.encoder): only the vq encoder has L-free caches")
         }
-        let trainer = try Trainer(config: config, world: world, runDirectory: nil)
-        try trainer.network.loadState(from: SafetensorsFile(path: modelPath), includeOptimizer: false)
+        let trainer = try Trainer.loaded(config: config, modelPath: modelPath, world: world)
         let d = trainer.dataset
         guard let caches = CacheBuilder.build(network: trainer.network, dataset: d, owner: trainer.sharding.owner, world: world) else { return nil }
         let codes = trainer.network.itemVectors((0..<Int32(d.itemCount)).map { $0 }).codes
