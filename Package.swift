@@ -4,7 +4,15 @@ import PackageDescription
 /// Hot loops over class-owned buffers pay for dynamic exclusivity checks (swift_beginAccess)
 /// on every access; release builds of the numeric modules skip them (debug builds and the
 /// tests keep them, so a violation is still caught there).
-let hotLoops: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+///
+/// On x86-64 they also use the POPCNT instruction (every x86-64 server CPU since 2008 has
+/// it; without it a bit count is a dozen instructions, a quarter of the CSV fast path).
+#if arch(x86_64)
+let cpuFlags = ["-Xcc", "-mpopcnt"]
+#else
+let cpuFlags: [String] = []
+#endif
+let hotLoops: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"] + cpuFlags, .when(configuration: .release))]
 
 let package = Package(
     name: "vql",

@@ -15,9 +15,35 @@ public enum BinaryArrayFile {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         if fd < 0 { throw DataError(file: name, "cannot create file (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
-        guard let base = values.baseAddress else { return }
-        var raw = UnsafeRawPointer(base)
-        var left = values.count * MemoryLayout<T>.stride
+        if let base = values.baseAddress {
+            try writeAll(fd, UnsafeRawPointer(base), values.count * MemoryLayout<T>.stride, name)
+        }
+        if fsync(fd) != 0 { throw DataError(file: name, "fsync failed (\(String(cString: strerror(errno))))") }
+    }
+
+    /// Writes `value(0), value(1), …, value(count - 1)` to `path`, gathered into a buffer
+    /// of 1 Mi elements at a time, so the array never exists whole in memory.
+    public static func write<T>(count: Int, to path: String, _ value: (Int) -> T) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if fd < 0 { throw DataError(file: name, "cannot create file (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        let capacity = 1 << 20
+        let buffer = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        var k = 0
+        while k < count {
+            let m = min(capacity, count - k)
+            for i in 0..<m { (buffer + i).initialize(to: value(k + i)) }
+            try writeAll(fd, UnsafeRawPointer(buffer), m * MemoryLayout<T>.stride, name)
+            k += m
+        }
+        if fsync(fd) != 0 { throw DataError(file: name, "fsync failed (\(String(cString: strerror(errno))))") }
+    }
+
+    private static func writeAll(_ fd: Int32, _ start: UnsafeRawPointer, _ byteCount: Int, _ name: String) throws {
+        var raw = start
+        var left = byteCount
         while left > 0 {
             let n = Glibc.write(fd, raw, min(left, 1 << 30))
             if n < 0 {
@@ -27,7 +53,6 @@ public enum BinaryArrayFile {
             raw += n
             left -= n
         }
-        if fsync(fd) != 0 { throw DataError(file: name, "fsync failed (\(String(cString: strerror(errno))))") }
     }
 
     public static func write<T>(_ values: [T], to path: String) throws {

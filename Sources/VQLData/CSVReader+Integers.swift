@@ -22,8 +22,9 @@ extension CSVReader {
 
     /// Like `nextIntegers(_:capacity:)` for records of unsigned integers, faster: fields are
     /// checked 8 bytes at a time and only the columns whose bit is set in `wanted` are parsed
-    /// (the others hold 0, or `emptyField` when empty). A sign or any other byte sends the
-    /// record to `next()` (-1), as does a record crossing the block end.
+    /// (`emptyField` when empty); the others are left as they were. A sign or any other byte
+    /// sends the record to `next()` (-1), as does a record crossing the block end or a
+    /// `capacity` above 63.
     @inline(__always)
     public func nextIntegers(_ out: UnsafeMutablePointer<Int64>, capacity: Int, wanted: UInt64) throws -> Int? {
         while true {

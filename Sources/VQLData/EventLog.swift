@@ -10,6 +10,8 @@ public struct EventLog {
     public var users = KeyTable()
     public var items = KeyTable()
     public var sources: [DatasetManifest.SourceFile] = []
+    /// Checksums still being computed for some of `sources` (filled in by the writer).
+    public var digests: FileDigests?
     /// An optional 0/1 flag per event kept in the prepared data as `event_<name>.u8`
     /// (KuaiRand: `is_rand`, random exposures). Events appended with `append` get 0.
     public var flags: (name: String, values: [UInt8])?

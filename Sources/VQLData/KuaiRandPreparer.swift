@@ -36,7 +36,6 @@ public enum KuaiRandPreparer {
         if !fm.fileExists(atPath: SourceFile.join(s.input, KuaiRandFormat.videoFeaturesFile)) {
             try g.reject(DropReason.missingFile, DataError(file: KuaiRandFormat.videoFeaturesFile, "file not found in \(s.input)"))
         }
-        var log = EventLog()
         var summary = PrepareSummary()
         PrepareTiming.mark("start")
         // The video features file is read alongside the logs, resolved against them after.
@@ -46,8 +45,9 @@ public enum KuaiRandPreparer {
         let readVideos: @Sendable () -> Void = {
             videos.set(Result { try KuaiRandVideoFeatures.read(dir: input, policy: policy) })
         }
-        try KuaiRandReader.readLogs(dir: s.input, names: present, labelIndex: labelIndex, policy: s.badRows,
-                                    into: &log, guard: &g, rows: &summary.rowsRead,
+        var log = try KuaiRandReader.readLogs(dir: s.input, names: present, labelIndex: labelIndex, policy: s.badRows,
+                                    guard: &g, rows: &summary.rowsRead,
+                                    digests: FileDigests(), rangeBytes: s.parallelRangeBytes,
                                     alongside: featuresPresent ? readVideos : nil)
         if log.count == 0 {
             throw DataError(file: present.joined(separator: ", "), "no events: expected at least one data line after the header")

@@ -4,78 +4,155 @@ import Foundation
 /// count and every integer field; a bad row is an error `file:line: expected …` or, under
 /// `BadRowPolicy.skip`, counted and left out.
 public enum KuaiRandReader {
-    /// The events of one log file with raw ids, in line order, plus what was dropped.
-    struct LogChunk: Sendable {
-        var user: [Int64] = []
-        var item: [Int64] = []
-        var time: [Int64] = []
-        var label: [Float] = []
+    /// The events of one log file, or of one byte range of it, in line order. Users and items
+    /// are ids of the chunk's own key tables (first-seen order), so the parallel tasks do the
+    /// hashing; `assemble` maps each chunk's distinct keys to the log's ids.
+    /// (`@unchecked`: a chunk's tables are used by one task at a time.)
+    struct LogChunk: @unchecked Sendable {
+        let user = ColumnBuilder<Int32>()
+        let item = ColumnBuilder<Int32>()
+        let users = KeyTable()
+        let items = KeyTable()
+        let time = ColumnBuilder<Int64>()
+        let label = ColumnBuilder<Float>()
         /// `is_rand` per event (1 = random exposure), kept as the event flag column `is_rand`.
-        var isRand: [UInt8] = []
+        let isRand = ColumnBuilder<UInt8>()
         var rows = 0
         var dropped = DropCounts()
-        var source: DatasetManifest.SourceFile?
+        /// Nothing dropped and no quote seen: the range can stand in for a whole-file read.
+        var clean = true
     }
 
-    /// Reads the log files in parallel (one thread per file; the cores are shared with the
-    /// hashing threads) and appends their events to `log` in file order, so provisional ids,
-    /// drop examples and the first strict error are the same as a sequential read.
-    /// `alongside` runs as one more parallel task (the video features file).
+    /// Byte ranges of about this size are parsed in parallel.
+    static let defaultRangeBytes: Int64 = 32 << 20
+
+    /// Reads the log files and returns their events in file order. Each file is cut
+    /// at line ends into ranges of about `rangeBytes`, parsed in parallel (with `alongside`,
+    /// the video features file, as one more task); the files' checksums go to `digests`.
+    /// A file any of whose ranges dropped a row, failed or saw a quote is read again whole,
+    /// in order, so errors, line numbers and drop examples are those of a sequential read.
     static func readLogs(dir: String, names: [String], labelIndex: Int, policy: BadRowPolicy,
-                         into log: inout EventLog, guard g: inout RowGuard, rows: inout Int,
-                         alongside: (@Sendable () -> Void)? = nil) throws {
-        let results = ResultSlots<LogChunk>(count: names.count)
-        DispatchQueue.concurrentPerform(iterations: names.count + (alongside == nil ? 0 : 1)) { k in
-            if k == names.count { alongside?(); return }
-            results.set(k, Result { try readLog(dir: dir, name: names[k], labelIndex: labelIndex, policy: policy) })
+                         guard g: inout RowGuard, rows: inout Int,
+                         digests: FileDigests, rangeBytes: Int64 = defaultRangeBytes,
+                         alongside: (@Sendable () -> Void)? = nil) throws -> EventLog {
+        // Headers first, in file order; a header's error is raised only in its file's turn.
+        var headers: [Result<(body: Range<Int64>?, dropped: DropCounts), any Error>] = []
+        var planned: [(file: Int, bytes: Range<Int64>)] = []
+        for (k, name) in names.enumerated() {
+            headers.append(Result {
+                var hg = RowGuard(policy: policy)
+                guard let (r, _) = try SourceFile.open(dir, name, columns: KuaiRandFormat.logColumns, &hg, hashing: false) else {
+                    return (nil, hg.dropped)  // skipped
+                }
+                let body = r.offset..<r.fileSize
+                planned += try split(path: SourceFile.join(dir, name), body, rangeBytes: rangeBytes).map { (k, $0) }
+                digests.start(path: SourceFile.join(dir, name), name: name)
+                return (body, hg.dropped)
+            })
         }
-        var total = 0
-        for k in 0..<names.count { total += (try? results.peek(k) { $0.user.count }) ?? 0 }
-        log.reserve(additional: total)
-        for k in 0..<names.count {
-            let chunk = try results.take(k)  // the slot lets go of it: freed after merging
-            g.dropped.merge(chunk.dropped)
-            rows += chunk.rows
-            guard let source = chunk.source else { continue }
-            // Batched mapping: the hash probes are independent, so cache misses overlap.
-            let users = log.users, items = log.items
-            var lastUser = Int64.min, lastId: Int32 = 0
-            for u in chunk.user {
-                if u != lastUser { lastUser = u; lastId = users.id(u) }
-                log.user.append(lastId)
+        let progress = PrepareProgress()
+        let ranges = planned
+        let results = ResultSlots<LogChunk>(count: ranges.count)
+        DispatchQueue.concurrentPerform(iterations: ranges.count + (alongside == nil ? 0 : 1)) { k in
+            if k == ranges.count { alongside?(); return }
+            results.set(k, Result {
+                try readRange(SourceFile.join(dir, names[ranges[k].file]), ranges[k].bytes, labelIndex: labelIndex,
+                              policy: policy, progress: progress)
+            })
+        }
+        PrepareTiming.mark("parse ranges")
+        var chunks: [LogChunk] = []
+        var sources: [DatasetManifest.SourceFile] = []
+        for (k, name) in names.enumerated() {
+            let header = try headers[k].get()
+            g.dropped.merge(header.dropped)
+            guard let body = header.body else { continue }
+            let mine = ranges.indices.filter { ranges[$0].file == k }
+            let clean = mine.allSatisfy { (try? results.peek($0) { $0.clean }) ?? false }
+            if clean {
+                for r in mine {
+                    let chunk = try results.take(r)
+                    g.dropped.merge(chunk.dropped)
+                    rows += chunk.rows
+                    chunks.append(chunk)
+                }
+            } else {
+                for r in mine { _ = try? results.take(r) }
+                var whole = LogChunk()
+                var fg = RowGuard(policy: policy)
+                if let (r, _) = try SourceFile.open(dir, name, columns: KuaiRandFormat.logColumns, &fg, hashing: false) {
+                    try parseRows(r, into: &whole, guard: &fg, labelIndex: labelIndex, progress: progress)
+                }
+                g.dropped.merge(fg.dropped)
+                rows += whole.rows
+                chunks.append(whole)
             }
-            for i in chunk.item { log.item.append(items.id(i)) }
-            log.time.append(contentsOf: chunk.time)
-            log.label.append(contentsOf: chunk.label)
-            if log.flags == nil { log.flags = (name: "is_rand", values: []) }
-            log.flags!.values.append(contentsOf: chunk.isRand)
-            log.sources.append(source)
+            sources.append(.init(name: name, bytes: body.upperBound, sha256: ""))
         }
+        var log = assemble(chunks)
+        log.sources = sources
+        log.digests = digests
+        return log
     }
 
-    /// Reads log file `name` in `dir` (an empty chunk without a source if the file is
-    /// skipped). `labelIndex` is the label's column index; the label must be 0 or 1.
-    static func readLog(dir: String, name: String, labelIndex: Int, policy: BadRowPolicy) throws -> LogChunk {
+    /// Splits `body` at line starts into ranges of about `rangeBytes` (each cut just after a
+    /// newline at or past the nominal offset).
+    static func split(path: String, _ body: Range<Int64>, rangeBytes: Int64) throws -> [Range<Int64>] {
+        if body.count <= rangeBytes { return body.isEmpty ? [] : [body] }
+        let fd = open(path, O_RDONLY)
+        if fd < 0 { throw DataError(file: (path as NSString).lastPathComponent, "cannot open file (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
+        defer { buffer.deallocate() }
+        var cuts = [body.lowerBound]
+        var nominal = body.lowerBound + rangeBytes
+        search: while nominal < body.upperBound {
+            var at = nominal - 1
+            while at < body.upperBound {
+                let n = pread(fd, buffer, 1 << 16, off_t(at))
+                if n <= 0 { break search }
+                if let i = (0..<n).first(where: { buffer[$0] == 0x0A }) {
+                    let cut = at + Int64(i) + 1
+                    if cut >= body.upperBound { break search }
+                    cuts.append(cut)
+                    nominal = cut + rangeBytes
+                    continue search
+                }
+                at += Int64(n)
+            }
+            break
+        }
+        cuts.append(body.upperBound)
+        return (0..<cuts.count - 1).map { cuts[$0]..<cuts[$0 + 1] }
+    }
+
+    /// Parses bytes `range` of a log file (whole lines, no header).
+    static func readRange(_ path: String, _ range: Range<Int64>, labelIndex: Int, policy: BadRowPolicy,
+                          progress: PrepareProgress) throws -> LogChunk {
+        let r = try CSVReader(path: path, recoverQuotes: policy == .skip, range: range)
         var chunk = LogChunk()
         var g = RowGuard(policy: policy)
-        guard let (r, _) = try SourceFile.open(dir, name, columns: KuaiRandFormat.logColumns, &g) else {
-            chunk.dropped = g.dropped
-            return chunk
-        }
+        try parseRows(r, into: &chunk, guard: &g, labelIndex: labelIndex, progress: progress)
+        chunk.dropped = g.dropped
+        chunk.clean = g.dropped.reasons.isEmpty && !r.sawQuote
+        return chunk
+    }
+
+    /// Parses the rest of `r` into `chunk` (the label must be 0 or 1).
+    static func parseRows(_ r: CSVReader, into chunk: inout LogChunk, guard g: inout RowGuard,
+                          labelIndex: Int, progress: PrepareProgress) throws {
         let columns = KuaiRandFormat.logColumns
         let labelName = columns[labelIndex]
-        let progress = PrepareProgress()
         var fileRows = 0
         let values = UnsafeMutablePointer<Int64>.allocate(capacity: columns.count)
         defer { values.deallocate() }
-        let estimate = Int(r.fileSize / 64)
-        chunk.user.reserveCapacity(estimate); chunk.item.reserveCapacity(estimate)
-        chunk.time.reserveCapacity(estimate); chunk.label.reserveCapacity(estimate)
         let randIndex = KuaiRandFormat.logColumns.firstIndex(of: "is_rand")!
         let wanted: UInt64 = 1 << 0 | 1 << 1 | 1 << 4 | 1 << UInt64(labelIndex) | 1 << UInt64(randIndex)
+        let users = chunk.users, items = chunk.items
+        var lastUser = Int64.min, lastUserId: Int32 = 0  // rows come in runs of one user
         rowLoop: while let n = try r.nextIntegers(values, capacity: columns.count, wanted: wanted) {
             fileRows &+= 1
-            if fileRows & 0xFFFF == 0 { progress.report(file: r.fileName, rows: fileRows) }
+            if fileRows & 0xFFFF == 0 { progress.advance(by: 0x10000, file: r.fileName) }
             let user: Int64, item: Int64, time: Int64, label: Int64, isRand: Int64
             if n == columns.count && values[0] != CSVReader.emptyField && values[1] != CSVReader.emptyField
                 && values[4] != CSVReader.emptyField && values[labelIndex] != CSVReader.emptyField {
@@ -108,16 +185,14 @@ public enum KuaiRandReader {
                 try g.reject(DropReason.badLabel, r.error("column \(labelName): expected 0 or 1, found \(label)"))
                 continue
             }
-            chunk.user.append(user)
-            chunk.item.append(item)
+            if user != lastUser { lastUser = user; lastUserId = users.id(user) }
+            chunk.user.append(lastUserId)
+            chunk.item.append(items.id(item))
             chunk.time.append(time)
             chunk.label.append(Float(label))
             chunk.isRand.append(isRand > 0 ? 1 : 0)
         }
-        chunk.rows = fileRows
-        chunk.source = SourceFile.record(r)
-        chunk.dropped = g.dropped
-        return chunk
+        chunk.rows += fileRows
     }
 }
 

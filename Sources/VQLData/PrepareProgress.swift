@@ -8,15 +8,30 @@ public final class PrepareProgress: @unchecked Sendable {
     private let start = Date()
     private var last = Date()
     private let interval: TimeInterval
+    private let lock = NSLock()
+    private var rows = 0
 
     public init(interval: TimeInterval = 3) { self.interval = interval }
+
+    /// Adds `count` rows read by one of several parallel tasks and reports the total.
+    public func advance(by count: Int, file: String) {
+        guard Self.enabled else { return }
+        lock.lock()
+        rows += count
+        let total = rows
+        lock.unlock()
+        report(file: file, rows: total)
+    }
 
     /// Call every so often (e.g. every 64 Ki rows) with the running row count.
     public func report(file: String, rows: Int) {
         guard Self.enabled else { return }
         let now = Date()
-        guard now.timeIntervalSince(last) >= interval else { return }
-        last = now
+        lock.lock()
+        let due = now.timeIntervalSince(last) >= interval
+        if due { last = now }
+        lock.unlock()
+        guard due else { return }
         let seconds = now.timeIntervalSince(start)
         FileHandle.standardError.write(Data("prepare: \(file): \(rows) rows, \(Int(Double(rows) / max(seconds, 1e-9))) rows/s\n".utf8))
     }

@@ -51,6 +51,9 @@ public struct PrepareSettings: Sendable, Equatable {
     /// recbole: `token` fields to split on spaces anyway (files that declare a list as `token`).
     public var splitFields: [String] = []
 
+    /// Big files are parsed in parallel byte ranges of about this size (tests make it small).
+    var parallelRangeBytes = KuaiRandReader.defaultRangeBytes
+
     public init() {}
 
     /// The label column/field in effect.

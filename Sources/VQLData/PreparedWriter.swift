@@ -116,7 +116,7 @@ public enum PreparedWriter {
         let tokenFiles = [("users_tokens.txt", users.names), ("items_tokens.txt", items.names), ("tags_tokens.txt", tags.names)]
             .compactMap { name, list in list.map { (name, $0) } }
         arrays += tokenFiles.map { .init(name: $0.0, elementType: "utf8-lines", count: Int64($0.1.count)) }
-        let manifest = DatasetManifest(
+        var manifest = DatasetManifest(
             formatVersion: DatasetManifest.currentFormatVersion, sourceFormat: description.sourceFormat,
             counts: .init(users: userCount, items: itemCount, tags: tags.raw.count, events: n),
             labelColumn: description.labelColumn, timeUnit: "ms",
@@ -127,45 +127,54 @@ public enum PreparedWriter {
         PrepareTiming.mark("tags, features, summary")
         let summaryBytes = try summary.encoded()
         try AtomicDirectory.write(to: settings.output, overwrite: settings.overwrite) { dir in
-            func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
-            try BinaryArrayFile.write(userOffsets, to: path(PreparedFile.userOffsets))
-            // Event columns one at a time through one reused 8-byte-per-event buffer: less
-            // memory (the output is never all in memory) and fewer fresh pages to fault in.
-            let scratch = UnsafeMutableRawPointer.allocate(byteCount: max(n, 1) * 8, alignment: 8)
-            defer { scratch.deallocate() }
-            try order.withUnsafeBufferPointer { o in
-                func column<T>(_ name: String, _ type: T.Type, _ value: (Int, Int) -> T) throws {  // value(user, event)
-                    let out = scratch.bindMemory(to: T.self, capacity: n)
-                    for u in 0..<userCount {
-                        for k in Int(userOffsets[u])..<Int(userOffsets[u + 1]) { out[k] = value(u, Int(o[k])) }
+            @Sendable func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
+            // Every file is a job; jobs run on all cores (their fsyncs overlap too). Event
+            // columns are gathered in sorted order a block at a time, never whole in memory.
+            let o = order, offsets = userOffsets, itemMap = items.map, item = log.item, label = log.label
+            let tagOffsets = itemTagOffsets, tagList = itemTags, eventsPerItem = itemEvents, summaryData = Array(summaryBytes)
+            typealias Job = (String, @Sendable (String) throws -> Void)
+            func job(_ name: String, _ body: @escaping @Sendable (String) throws -> Void) -> Job { (name, body) }
+            var jobs: [Job] = [
+                job(PreparedFile.eventItem) { try BinaryArrayFile.write(count: n, to: $0) { k in itemMap[Int(item[Int(o[k])])] } },
+                job(PreparedFile.eventTime) { try BinaryArrayFile.write(count: n, to: $0) { k in times[Int(o[k])] } },
+                job(PreparedFile.eventLabel) { try BinaryArrayFile.write(count: n, to: $0) { k in label[Int(o[k])] } },
+                job(PreparedFile.eventUser) { path in
+                    var u = 0
+                    try BinaryArrayFile.write(count: n, to: path) { k -> Int32 in
+                        while offsets[u + 1] <= Int64(k) { u += 1 }
+                        return Int32(u)
                     }
-                    try BinaryArrayFile.write(UnsafeBufferPointer(start: out, count: n), to: path(name))
-                }
-                try log.item.withUnsafeBufferPointer { item in
-                    try column(PreparedFile.eventItem, Int32.self) { _, e in items.map[Int(item[e])] }
-                }
-                try times.withUnsafeBufferPointer { t in try column(PreparedFile.eventTime, Int64.self) { _, e in t[e] } }
-                try log.label.withUnsafeBufferPointer { y in try column(PreparedFile.eventLabel, Float.self) { _, e in y[e] } }
-                try column(PreparedFile.eventUser, Int32.self) { u, _ in Int32(u) }
-                if let flags = log.flags {
-                    try flags.values.withUnsafeBufferPointer { v in try column("event_\(flags.name).u8", UInt8.self) { _, e in v[e] } }
-                }
+                },
+                job(PreparedFile.userOffsets) { try BinaryArrayFile.write(offsets, to: $0) },
+                job(PreparedFile.itemTagOffsets) { try BinaryArrayFile.write(tagOffsets, to: $0) },
+                job(PreparedFile.itemTags) { try BinaryArrayFile.write(tagList, to: $0) },
+                job(PreparedFile.itemCount) { try BinaryArrayFile.write(eventsPerItem, to: $0) },
+                job(PreparedFile.usersRawIds) { try BinaryArrayFile.write(users.raw, to: $0) },
+                job(PreparedFile.itemsRawIds) { try BinaryArrayFile.write(items.raw, to: $0) },
+                job(PreparedFile.tagsRawIds) { try BinaryArrayFile.write(tags.raw, to: $0) },
+                job(summaryFile) { try BinaryArrayFile.write(summaryData, to: $0) },
+            ]
+            if let flags = log.flags {
+                let v = flags.values
+                jobs.append(job("event_\(flags.name).u8") { try BinaryArrayFile.write(count: n, to: $0) { k in v[Int(o[k])] } })
             }
-            try BinaryArrayFile.write(itemTagOffsets, to: path(PreparedFile.itemTagOffsets))
-            try BinaryArrayFile.write(itemTags, to: path(PreparedFile.itemTags))
-            try BinaryArrayFile.write(itemEvents, to: path(PreparedFile.itemCount))
-            try BinaryArrayFile.write(users.raw, to: path(PreparedFile.usersRawIds))
-            try BinaryArrayFile.write(items.raw, to: path(PreparedFile.itemsRawIds))
-            try BinaryArrayFile.write(tags.raw, to: path(PreparedFile.tagsRawIds))
-            for f in features { try BinaryArrayFile.write(f.values, to: path(f.meta.file)) }
+            for f in features { jobs.append(job(f.meta.file) { try BinaryArrayFile.write(f.values, to: $0) }) }
             for (name, list) in tokenFiles {
-                try BinaryArrayFile.write(Array(list.map { $0 + "\n" }.joined().utf8), to: path(name))
+                jobs.append(job(name) { try BinaryArrayFile.write(Array(list.map { $0 + "\n" }.joined().utf8), to: $0) })
             }
-            try BinaryArrayFile.write(Array(summaryBytes), to: path(summaryFile))
+            let failures = ResultSlots<Void>(count: jobs.count)
+            let jobList = jobs
+            DispatchQueue.concurrentPerform(iterations: jobList.count) { k in
+                failures.set(k, Result { try jobList[k].1(path(jobList[k].0)) })
+            }
+            for k in jobs.indices { try failures.take(k) }
+            PrepareTiming.mark("write arrays")
+            if let digests = log.digests { manifest.sourceFiles = try digests.resolve(manifest.sourceFiles) }
+            PrepareTiming.mark("wait for checksums")
             // The manifest goes last: a directory without one is never taken for a dataset.
             try BinaryArrayFile.write(Array(try manifest.encoded()), to: path(DatasetManifest.fileName))
         }
-        PrepareTiming.mark("write")
+        PrepareTiming.mark("manifest, rename")
         return (manifest, summary)
     }
 

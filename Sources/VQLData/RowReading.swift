@@ -60,13 +60,13 @@ enum SourceFile {
     /// Opens `dir/name` and reads its header; returns nil when the file is skipped. When
     /// `columns` is given the header must equal it (a UTF-8 BOM is tolerated).
     static func open(_ dir: String, _ name: String, columns: [String]?, _ g: inout RowGuard,
-                     separator: UInt8 = 0x2C, quoting: Bool = true) throws -> (CSVReader, [String])? {
+                     separator: UInt8 = 0x2C, quoting: Bool = true, hashing: Bool = true) throws -> (CSVReader, [String])? {
         let path = join(dir, name)
         guard FileManager.default.fileExists(atPath: path) else {
             try g.reject(DropReason.missingFile, DataError(file: name, "file not found in \(dir)"))
             return nil
         }
-        let r = try CSVReader(path: path, hashing: true, separator: separator, quoting: quoting,
+        let r = try CSVReader(path: path, hashing: hashing, separator: separator, quoting: quoting,
                               recoverQuotes: g.policy == .skip)
         let expected = columns.map { "the header line \"\($0.joined(separator: separator == 0x09 ? "\\t" : ","))\"" } ?? "a header line"
         guard try r.next() else {

@@ -9,7 +9,7 @@ struct Debug: ParsableCommand {
         commandName: "debug",
         abstract: "Diagnostics for the MPI layer (hidden).",
         shouldDisplay: false,
-        subcommands: [Collectives.self, FailOnRank.self, CompareModels.self, CheckpointBench.self])
+        subcommands: [Collectives.self, FailOnRank.self, CompareModels.self, CheckpointBench.self, ParseBench.self])
 }
 
 extension Debug {

@@ -1,0 +1,57 @@
+import Foundation
+
+extension KuaiRandReader {
+    /// Concatenates `chunks` in order into one event log. Provisional ids come out as a
+    /// sequential read would give them (first-seen order of the concatenation): each chunk's
+    /// distinct keys are looked up in order, which is the only serial part; the columns are
+    /// then filled by all cores, one chunk per task, and each chunk column is freed once copied.
+    static func assemble(_ chunks: [LogChunk]) -> EventLog {
+        var log = EventLog()
+        let users = log.users, items = log.items
+        let userIds = chunks.map { $0.users.intKeys.map { users.id($0) } }
+        let itemIds = chunks.map { $0.items.intKeys.map { items.id($0) } }
+        let starts = chunks.reduce(into: [0]) { $0.append($0.last! + $1.user.count) }
+        let total = starts.last!
+        log.user = parallelFill(count: total, tasks: chunks.count) { c, out in
+            let ids = userIds[c], start = starts[c]
+            for (i, u) in chunks[c].user.buffer.enumerated() { out[start + i] = ids[Int(u)] }
+            chunks[c].user.release()
+        }
+        log.item = parallelFill(count: total, tasks: chunks.count) { c, out in
+            let ids = itemIds[c], start = starts[c]
+            for (i, v) in chunks[c].item.buffer.enumerated() { out[start + i] = ids[Int(v)] }
+            chunks[c].item.release()
+        }
+        log.time = parallelFill(count: total, tasks: chunks.count) { c, out in
+            (out + starts[c]).update(from: chunks[c].time.pointer, count: chunks[c].time.count)
+            chunks[c].time.release()
+        }
+        log.label = parallelFill(count: total, tasks: chunks.count) { c, out in
+            (out + starts[c]).update(from: chunks[c].label.pointer, count: chunks[c].label.count)
+            chunks[c].label.release()
+        }
+        let isRand: [UInt8] = parallelFill(count: total, tasks: chunks.count) { c, out in
+            (out + starts[c]).update(from: chunks[c].isRand.pointer, count: chunks[c].isRand.count)
+            chunks[c].isRand.release()
+        }
+        log.flags = (name: "is_rand", values: isRand)
+        return log
+    }
+
+    /// An array of `count` elements written by `tasks` parallel calls of `body(task, base)`,
+    /// which together must write every element exactly once.
+    static func parallelFill<T>(count: Int, tasks: Int,
+                                _ body: @Sendable (Int, UnsafeMutablePointer<T>) -> Void) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let base = SharedPointer(buffer.base)
+            DispatchQueue.concurrentPerform(iterations: tasks) { body($0, base.pointer) }
+            initialized = count
+        }
+    }
+}
+
+/// A pointer handed to parallel tasks that write disjoint parts of its memory.
+struct SharedPointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
