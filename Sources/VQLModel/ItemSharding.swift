@@ -5,11 +5,12 @@ import VQLCore
 public protocol ItemWorkExchange {
     var rank: Int { get }
     var size: Int { get }
-    /// Concatenation, in rank order, of every rank's `values`.
-    func allgather(_ values: [Int32]) -> [Int32]
+    /// Concatenation, in rank order, of every rank's `values`, and each rank's count.
+    func allgather(_ values: [Int32]) -> (values: [Int32], counts: [Int])
     func allgather(_ values: UnsafeBufferPointer<Float>) -> [Float]
-    /// In-place sum over ranks; `count` is the same on every rank.
-    func allreduceSum(_ values: UnsafeMutablePointer<Float>, count: Int)
+    /// Sums `values` (length Σ counts on every rank) over ranks; this rank's block of the
+    /// sum goes to `block`. `values` may be overwritten.
+    func reduceScatterSum(_ values: UnsafeMutablePointer<Float>, counts: [Int], into block: UnsafeMutablePointer<Float>)
 }
 
 /// Per-item work split across ranks (DESIGN §7 with data parallelism): with long histories
@@ -24,6 +25,8 @@ final class ItemShard {
     var union: [Int32] = []
     var unionIndex: [Int32] = []
     var chunk = 0..<0
+    /// Every rank's chunk (`chunk` is this rank's).
+    var chunks: [Range<Int>] = []
     /// Own chunk activations: x, raw keys, keys (normalised), rstd, codes.
     let x = ScratchBuffer(), raw = ScratchBuffer(), keys = ScratchBuffer(), rstd = ScratchBuffer()
     var codes: [Int32] = []
@@ -39,12 +42,57 @@ final class ItemShard {
     /// Floats per reduced backward row: dk, dv, db, occurrences.
     static func gradientWidth(_ s: ModelShape) -> Int { s.keyWidth + s.valueWidth + s.heads + 1 }
 
-    func buildUnion(localItems: [Int32], exchange ex: ItemWorkExchange, itemCount: Int) {
+    /// Gathers every rank's distinct items and estimated sample-side work (FLOPs, see
+    /// `StepCost`), forms the sorted union and this rank's chunk of it (`balancedChunks`).
+    func buildUnion(localItems: [Int32], sampleWork: Double, itemWork: Double, exchange ex: ItemWorkExchange, itemCount: Int) {
         if unionIndex.count != itemCount { unionIndex = [Int32](repeating: -1, count: itemCount) }
         for item in union { unionIndex[Int(item)] = -1 }
-        union = Array(Set(ex.allgather(localItems))).sorted()
+        // Each rank's list starts with its sample work as two Int32 halves of a Float64's bits.
+        let bits = sampleWork.bitPattern
+        let header = [Int32(bitPattern: UInt32(truncatingIfNeeded: bits >> 32)), Int32(bitPattern: UInt32(truncatingIfNeeded: bits))]
+        let gathered = ex.allgather(header + localItems)
+        var work: [Double] = [], all: [Int32] = []
+        var start = 0
+        for count in gathered.counts {
+            let hi = UInt64(UInt32(bitPattern: gathered.values[start])), lo = UInt64(UInt32(bitPattern: gathered.values[start + 1]))
+            work.append(Double(bitPattern: hi << 32 | lo))
+            all += gathered.values[(start + 2)..<(start + count)]
+            start += count
+        }
+        union.removeAll(keepingCapacity: true)
+        for item in all where unionIndex[Int(item)] < 0 {  // marks, then the real index below
+            unionIndex[Int(item)] = 0
+            union.append(item)
+        }
+        union.sort()
         for (i, item) in union.enumerated() { unionIndex[Int(item)] = Int32(i) }
-        let n = union.count, p = ex.size, r = ex.rank
-        chunk = (n * r / p)..<(n * (r + 1) / p)
+        chunks = Self.balancedChunks(items: union.count, sampleWork: work, itemWork: itemWork)
+        chunk = chunks[ex.rank]
+    }
+
+    /// Contiguous chunks of `n` items, one per rank, that level the ranks' estimated work:
+    /// rank r's work is `sampleWork[r]` plus `itemWork` per item of its chunk. Ranks whose
+    /// sample work alone is above the level get no items (water-filling). Depends only on
+    /// its arguments, so every rank computes the same chunks.
+    static func balancedChunks(items n: Int, sampleWork: [Double], itemWork: Double) -> [Range<Int>] {
+        let p = sampleWork.count
+        guard p > 1, n > 0, itemWork > 0, sampleWork.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+            return (0..<p).map { (n * $0 / p)..<(n * ($0 + 1) / p) }
+        }
+        var active = Array(0..<p)
+        var level = 0.0
+        while true {
+            level = (active.reduce(0) { $0 + sampleWork[$1] } + itemWork * Double(n)) / Double(active.count)
+            let below = active.filter { sampleWork[$0] < level }
+            if below.count == active.count { break }
+            active = below
+        }
+        var bounds = [0]
+        var cumulative = 0.0
+        for r in 0..<p {
+            if active.contains(r) { cumulative += (level - sampleWork[r]) / itemWork }
+            bounds.append(r == p - 1 ? n : min(n, max(bounds[r], Int(cumulative.rounded()))))
+        }
+        return (0..<p).map { bounds[$0]..<bounds[$0 + 1] }
     }
 }

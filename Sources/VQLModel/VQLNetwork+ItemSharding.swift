@@ -7,7 +7,10 @@ extension VQLNetwork {
     func shardedItemForward(_ ex: ItemWorkExchange, targets: [Int32], xt: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
         let w = work, sh = shape, S = shard
         let dx = sh.inputDim, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads, G = sh.groups, U = w.slots
-        S.buildUnion(localItems: w.slotItems, exchange: ex, itemCount: sh.itemCount)
+        // Ranks with more samples this step take fewer items (counted FLOPs, `StepCost`).
+        let sampleWork = StepCost(shape: sh, samples: w.samples, positions: w.positionSlot.count, items: 0).total
+        let itemWork = StepCost(shape: sh, samples: 0, positions: 0, items: 1).total
+        S.buildUnion(localItems: w.slotItems, sampleWork: sampleWork, itemWork: itemWork, exchange: ex, itemCount: sh.itemCount)
         let own = Array(S.union[S.chunk]), m = own.count
         let x = S.x.reserve(m * dx), raw = S.raw.reserve(m * kw)
         let bias = sh.staticBias ? w.dScores.reserve(m * H) : nil   // scratch until gathered
@@ -56,8 +59,8 @@ extension VQLNetwork {
         return localKeys
     }
 
-    /// Sharded per-item backward: sums the local slots' (dk, dv, db, occurrences) over ranks
-    /// into the union, then back-propagates this rank's chunk through the key norm, the key
+    /// Sharded per-item backward: sums the local slots' (dk, dv, db, occurrences) over ranks,
+    /// each rank receiving its chunk's sums (reduce-scatter), then back-propagates this rank's chunk through the key norm, the key
     /// and value projections and the item encoder; the targets' dxt goes to their rows here.
     func shardedItemBackward(_ ex: ItemWorkExchange, dk: UnsafePointer<Float>, dv: UnsafePointer<Float>, db: UnsafePointer<Float>?,
                              targets: [Int32], dxt: UnsafePointer<Float>) {
@@ -72,10 +75,9 @@ extension VQLNetwork {
             if let db { (row + kw + vw).update(from: db + u * H, count: H) }
             row[kw + vw + H] = w.occurrences[u]
         }
-        ex.allreduceSum(buffer, count: total)
         let m = S.chunk.count
         let mine = S.reduced.reserve(m * gw)
-        mine.update(from: buffer + S.chunk.lowerBound * gw, count: m * gw)
+        ex.reduceScatterSum(buffer, counts: S.chunks.map { $0.count * gw }, into: mine)
         // unpack the chunk's columns into contiguous blocks
         let dKeys = S.dRaw.reserve(m * (kw + vw + H))
         let dVals = dKeys + m * kw, dBias = dVals + m * vw

@@ -16,7 +16,9 @@ final class WorldItemExchange: ItemWorkExchange {
         defer { seconds += Date().timeIntervalSince(t) }
         return body()
     }
-    func allgather(_ values: [Int32]) -> [Int32] { timed { values.withUnsafeBufferPointer { world.allgatherv($0).values } } }
+    func allgather(_ values: [Int32]) -> (values: [Int32], counts: [Int]) { timed { values.withUnsafeBufferPointer { world.allgatherv($0) } } }
     func allgather(_ values: UnsafeBufferPointer<Float>) -> [Float] { timed { world.allgatherv(values).values } }
-    func allreduceSum(_ values: UnsafeMutablePointer<Float>, count: Int) { timed { world.allreduceSum(values, count: count) } }
+    func reduceScatterSum(_ values: UnsafeMutablePointer<Float>, counts: [Int], into block: UnsafeMutablePointer<Float>) {
+        timed { world.reduceScatterSum(values, counts: counts, into: block) }
+    }
 }

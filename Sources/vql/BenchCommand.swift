@@ -7,7 +7,7 @@ import VQLTrain
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed and print tables (release builds only give meaningful numbers).",
-        subcommands: [TrainSpeed.self, Serve.self, Compare.self, PrepareSpeed.self])
+        subcommands: [TrainSpeed.self, Scaling.self, Serve.self, Compare.self, PrepareSpeed.self])
 }
 
 extension Bench {
@@ -18,6 +18,7 @@ extension Bench {
 
         @OptionGroup var options: ConfigOptions
         @Option(help: "Timed steps (after 3 warm-up steps).") var steps = 30
+        @Flag(help: "Print one JSON object (for `vql bench scaling`) instead of the table.") var json = false
 
         func validate() throws {
             if steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
@@ -35,6 +36,10 @@ extension Bench {
                 let seconds = Date().timeIntervalSince(start)
                 let comm = trainer.communicationSeconds - comm0
                 let bytesPerStep = Double(world.bytesSent - bytes0) / Double(steps)
+                // Each rank's step time outside collectives: their spread is load imbalance.
+                var compute = [Double](repeating: 0, count: world.size)
+                compute[world.rank] = seconds - comm
+                compute.withUnsafeMutableBufferPointer { if world.size > 1 { world.allreduceSum($0.baseAddress!, count: world.size) } }
                 let profile = StepProfile.measure(trainer)
                 // FLOPs the algorithm does for the whole global batch: every rank's samples and
                 // positions, and per-item work once per distinct item of the global batch (on
@@ -71,11 +76,19 @@ extension Bench {
                     ("achieved / (sgemm × ranks)", String(format: "%.1f%%", 100 * achieved / (sgemm * Double(world.size)))),
                     ("bytes sent per step (rank 0)", String(format: "%.0f", bytesPerStep)),
                     ("communication share of step time", String(format: "%.1f%%", 100 * comm / seconds)),
+                    ("compute ms per step, by rank", compute.map { String(format: "%.2f", 1000 * $0 / Double(steps)) }.joined(separator: " / ")),
                     ("time: batch assembly", String(format: "%.1f%%", profile.share(\.assembly))),
                     ("time: forward", String(format: "%.1f%%", profile.share(\.forward))),
                     ("time: backward", String(format: "%.1f%%", profile.share(\.backward))),
                     ("time: optimizer + EMA", String(format: "%.1f%%", profile.share(\.optimizer))),
                 ]
+                if json {
+                    let fields = ["\"ranks\": \(world.size)", "\"samples_per_second\": \(samplesPerSecond)",
+                                  "\"bytes_per_step\": \(bytesPerStep)", "\"communication_share\": \(comm / seconds)",
+                                  "\"compute_ms_by_rank\": [\(compute.map { String(1000 * $0 / Double(steps)) }.joined(separator: ", "))]"]
+                    print("{" + fields.joined(separator: ", ") + "}")
+                    return
+                }
                 let width = rows.map(\.0.count).max() ?? 0
                 print("vql bench train (\(options.config ?? "built-in demo config"))")
                 for (k, v) in rows { print(k.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + v) }

@@ -111,6 +111,14 @@ struct CollectiveChecks {
         world.allreduceSum(&i)
         let ranks = Int64(n * (n - 1) / 2)
         expect(i == [ranks, Int64(n), ranks << 40], "allreduceSum(Int64)", "\(i)")
+        // Reduce-scatter with unequal blocks (rank q gets q + 3 elements), the sum of f.
+        let blocks = (0..<n).map { $0 + 3 }, offset = blocks[..<r].reduce(0, +)
+        var send = (0..<blocks.reduce(0, +)).map { Float(r + 1) * Float($0 % 5) }
+        var mine = [Float](repeating: -1, count: blocks[r])
+        send.withUnsafeMutableBufferPointer { s in
+            mine.withUnsafeMutableBufferPointer { world.reduceScatterSum(s.baseAddress!, counts: blocks, into: $0.baseAddress!) }
+        }
+        expect(mine.indices.allSatisfy { mine[$0] == Float(rankSum * ((offset + $0) % 5)) }, "reduceScatterSum", "\(mine)")
         expect(world.allreduceMax(Double(r) - 0.5) == Double(n - 1) - 0.5, "allreduceMax")
         expect(world.allreduceMin(Double(r) + 0.25) == 0.25, "allreduceMin")
     }

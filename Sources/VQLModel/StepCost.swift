@@ -1,4 +1,4 @@
-import VQLModel
+
 
 /// Floating-point operations of one training step (forward + backward), counted from the
 /// shapes, with a multiply-add as 2 FLOPs. Per-item work (projections, key norm, code

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+
+extension Bench {
+    /// `vql bench scaling`: `vql bench train` under `mpirun` at several world sizes, in
+    /// alternating rounds (1, 2, 1, 2, …) so that a slow spell of a shared machine hits every
+    /// size alike; prints each round and the median speed-up over the first size.
+    struct Scaling: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "scaling", abstract: "Samples/s at several world sizes (mpirun), alternating rounds, median speed-up.")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(help: "World sizes, comma-separated; the first is the baseline.") var ranks = "1,2"
+        @Option(help: "Rounds; each runs every world size once.") var rounds = 3
+        @Option(help: "Timed steps per run.") var steps = 40
+        @Option(help: "mpirun to use.") var mpirun = "mpirun"
+
+        func run() throws {
+            let sizes = ranks.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 }) else {
+                throw ValidationError("--ranks must list at least two positive world sizes, got \"\(ranks)\"")
+            }
+            guard rounds >= 1, steps >= 1 else { throw ValidationError("--rounds and --steps must be at least 1") }
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            var samples = [[Double]](repeating: [], count: sizes.count)
+            var last = [String](repeating: "", count: sizes.count)
+            print("vql bench scaling (\(cores) cores, \(options.config ?? "built-in demo config"), \(steps) steps per run)")
+            for round in 1...rounds {
+                for (k, np) in sizes.enumerated() {
+                    let result = try runBench(np: np, cores: cores)
+                    samples[k].append(result.samplesPerSecond)
+                    last[k] = result.summary
+                    print("round \(round)  np=\(np)  \(String(format: "%.0f", result.samplesPerSecond)) samples/s  \(result.summary)")
+                }
+            }
+            func median(_ v: [Double]) -> Double { let s = v.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
+            print("")
+            print("np  median samples/s  speed-up (median of per-round ratios)  last run")
+            for (k, np) in sizes.enumerated() {
+                let ratios = zip(samples[k], samples[0]).map { $0 / $1 }
+                print(String(format: "%-3d %17.0f  %37@  %@", np, median(samples[k]),
+                             String(format: "%.2f× (range %.2f–%.2f)", median(ratios), ratios.min() ?? 0, ratios.max() ?? 0), last[k]))
+            }
+        }
+
+        /// One `mpirun -np N … vql bench train --json` run.
+        func runBench(np: Int, cores: Int) throws -> (samplesPerSecond: Double, summary: String) {
+            var args = ["-np", "\(np)", "--bind-to", "none", "-x", "OPENBLAS_NUM_THREADS=\(max(1, cores / np))"]
+            if np > cores { args.append("--oversubscribe") }
+            if getuid() == 0 { args.append("--allow-run-as-root") }
+            args += [CommandLine.arguments[0], "bench", "train", "--json", "--steps", "\(steps)"]
+            if let config = options.config { args += ["--config", config] }
+            for o in options.overrides { args += ["--set", o] }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = [mpirun] + args
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            let text = String(decoding: data, as: UTF8.self)
+            guard p.terminationStatus == 0,
+                  let line = text.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+                  let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let rate = object["samples_per_second"] as? Double else {
+                throw ValidationError("mpirun -np \(np) vql bench train failed (exit \(p.terminationStatus)): \(text.suffix(400))")
+            }
+            let bytes = (object["bytes_per_step"] as? Double) ?? 0, share = (object["communication_share"] as? Double) ?? 0
+            let compute = ((object["compute_ms_by_rank"] as? [Double]) ?? []).map { String(format: "%.1f", $0) }.joined(separator: "/")
+            return (rate, String(format: "%.2f MB sent/step, comm %.1f%%, compute ms by rank %@", bytes / 1e6, 100 * share, compute))
+        }
+    }
+}
