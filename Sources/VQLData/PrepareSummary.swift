@@ -20,6 +20,8 @@ public struct PrepareSummary: Codable, Sendable, Equatable {
     /// Samples whose history is longer than `maxLen` (training keeps the most recent `maxLen`).
     public var maxLen = 0
     public var samplesTruncated = 0
+    /// kuairec: kept rows whose `timestamp` was empty or NaN, placed by their `time` text.
+    public var timeFromText = 0
 
     public struct Reason: Codable, Sendable, Equatable {
         public var reason: String
@@ -55,6 +57,7 @@ public struct PrepareSummary: Codable, Sendable, Equatable {
         var out = ["\(format): \(users) users, \(items) items, \(tags) tags, \(events) events (\(positives) positive\(sampledNegatives > 0 ? ", \(sampledNegatives) sampled negatives" : "")) from \(rowsRead) rows"]
         let h = historyLength
         out.append("events per user: min \(h.min), median \(h.median), p90 \(h.p90), p99 \(h.p99), max \(h.max); \(samplesTruncated) samples have more than max_len = \(maxLen) earlier events")
+        if timeFromText > 0 { out.append("\(timeFromText) rows without a timestamp placed by their time text") }
         if dropped.isEmpty { out.append("dropped: none") }
         for r in dropped {
             out.append("dropped \(r.count): \(r.reason)" + (r.example.map { " (first: \($0))" } ?? ""))
