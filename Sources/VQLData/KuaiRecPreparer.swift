@@ -9,7 +9,8 @@ import Foundation
 /// `PrepareSummary.timeFromText`. Rows with neither cannot be placed in a sequence: they are
 /// counted under "no usable timestamp" and dropped under either policy (a `time` that is
 /// neither empty, NaN nor such a text is a malformed field). Tags: `feat` of
-/// `item_categories.csv`, the text of a list (`[8]`, `"[27, 9]"`).
+/// `item_categories.csv`, the text of a list (`[8]`, `"[27, 9]"`). User features:
+/// `user_features.csv` when present (`KuaiUserFeatures`).
 public enum KuaiRecPreparer {
     public static let matrixColumns = ["user_id", "video_id", "play_duration", "video_duration", "time", "date", "timestamp", "watch_ratio"]
     public static let categoryColumns = ["video_id", "feat"]
@@ -27,6 +28,7 @@ public enum KuaiRecPreparer {
         guard numericColumns.contains(labelColumn), let labelIndex = matrixColumns.firstIndex(of: labelColumn) else {
             throw DataError(file: "label", "expected one of \(numericColumns.joined(separator: ", ")), found \"\(labelColumn)\"")
         }
+        let userColumns = try KuaiUserFeatures.keptColumns(s.userFeatureFields, file: KuaiUserFeatures.kuaiRecFile)
         try DatasetPreparer.checkOutput(s)
         let threshold = s.labelThreshold
         var g = RowGuard(policy: s.badRows)
@@ -93,8 +95,10 @@ public enum KuaiRecPreparer {
             }
             log.sources.append(SourceFile.record(r))
         }
+        let users = try KuaiUserFeatures.read(dir: s.input, file: KuaiUserFeatures.kuaiRecFile, columns: userColumns,
+                                              explicit: s.userFeatureFields != nil, log: &log, guard: &g)
         return try DatasetPreparer.finish(
-            log, side, guard: g, settings: s, summary: summary,
+            log, side, users: users, guard: g, settings: s, summary: summary,
             description: .init(sourceFormat: "kuairec", labelColumn: "\(labelColumn) >= \(threshold)",
                                eventOrder: "by (user, timestamp, file order); file order = \(name) line order"))
     }

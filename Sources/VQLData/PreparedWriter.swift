@@ -25,8 +25,8 @@ public enum PreparedWriter {
     public static let summaryFile = "prepare_summary.json"
 
     public static func write(
-        _ log: EventLog, _ side: ItemSide, description: Description, settings: PrepareSettings,
-        summary partial: PrepareSummary
+        _ log: EventLog, _ side: ItemSide, users userSide: UserSide = UserSide(), description: Description,
+        settings: PrepareSettings, summary partial: PrepareSummary
     ) throws -> (DatasetManifest, PrepareSummary) {
         PrepareTiming.mark("features + filters")
         let n = log.count
@@ -116,7 +116,7 @@ public enum PreparedWriter {
         let tokenFiles = [("users_tokens.txt", users.names), ("items_tokens.txt", items.names), ("tags_tokens.txt", tags.names)]
             .compactMap { name, list in list.map { (name, $0) } }
         arrays += tokenFiles.map { .init(name: $0.0, elementType: "utf8-lines", count: Int64($0.1.count)) }
-        let manifest = DatasetManifest(
+        var manifest = DatasetManifest(
             formatVersion: DatasetManifest.currentFormatVersion, sourceFormat: description.sourceFormat,
             counts: .init(users: userCount, items: itemCount, tags: tags.raw.count, events: n),
             labelColumn: description.labelColumn, timeUnit: "ms",
@@ -124,6 +124,7 @@ public enum PreparedWriter {
             eventOrder: description.eventOrder, sourceFiles: log.sources, arrays: arrays,
             itemFeatures: features.map(\.meta), createdAt: ISO8601DateFormatter().string(from: Date()))
 
+        let userFeatures = UserFeatureArrays(userSide, users: users.map, userCount: userCount, manifest: &manifest, summary: &summary)
         PrepareTiming.mark("tags, features, summary")
         let summaryBytes = try summary.encoded()
         try AtomicDirectory.write(to: settings.output, overwrite: settings.overwrite) { dir in
@@ -158,6 +159,7 @@ public enum PreparedWriter {
             try BinaryArrayFile.write(items.raw, to: path(PreparedFile.itemsRawIds))
             try BinaryArrayFile.write(tags.raw, to: path(PreparedFile.tagsRawIds))
             for f in features { try BinaryArrayFile.write(f.values, to: path(f.meta.file)) }
+            try userFeatures.write(in: dir)
             for (name, list) in tokenFiles {
                 try BinaryArrayFile.write(Array(list.map { $0 + "\n" }.joined().utf8), to: path(name))
             }
