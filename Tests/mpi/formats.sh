@@ -2,7 +2,7 @@
 # Every raw format end to end with the CLI (a world of size 1, no mpirun): synth a small
 # dataset in the format, prepare it with the shipped config (configs/*.yaml; input and output
 # overridden), check the summary (user features included), and train 5 steps on it with the
-# same config.
+# same config (which feeds the user features to the model).
 source "$(dirname "$0")/_lib.bash"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -29,5 +29,6 @@ for pair in kuairand:kuairand1k kuairec:kuairec tmall:tmall recbole:recbole-exam
   timeout 120 "$VQL_BIN" train --config "$cfg" --set data.path="$work/prep_$format" "${small[@]}" --out "$work/run_$format" \
     > "$work/train_$format.log" 2>&1 || { cat "$work/train_$format.log"; fail "train on prepared $format"; }
   grep -q "test: auc" "$work/train_$format.log" || { cat "$work/train_$format.log"; fail "$format: no test metrics"; }
+  grep -q "user_feature_embedding" "$work/run_$format/model.safetensors" || fail "$format: the model has no user feature embeddings"
   echo "ok: $format synth → prepare ($config) → train 5 steps"
 done
