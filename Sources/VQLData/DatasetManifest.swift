@@ -20,8 +20,9 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         public var count: Int64
     }
 
-    /// A categorical static item feature stored as `file` (one i32 per item). Value 0 means
-    /// missing/unknown; known values are 1..<vocabularySize, numbered by ascending raw value.
+    /// A categorical static feature stored as `file`: one i32 per item (`itemFeatures`) or
+    /// per user (`userFeatures`). Value 0 means missing/unknown; known values are
+    /// 1..<vocabularySize, numbered by ascending raw value.
     public struct ItemFeature: Codable, Sendable, Equatable {
         public var name: String
         public var file: String
@@ -29,6 +30,9 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         /// Raw values by dense value (index 0 = missing), for small vocabularies only.
         public var values: [String]?
     }
+
+    /// A categorical static user feature: the same shape, one i32 per user (`user_feature_*.i32`).
+    public typealias UserFeature = ItemFeature
 
     public struct Counts: Codable, Sendable, Equatable {
         public var users: Int
@@ -53,18 +57,21 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     public var arrays: [ArrayFile]
     /// Categorical static item features (KuaiRand: author, video_type, music_type, duration_bucket).
     public var itemFeatures: [ItemFeature]
+    /// Categorical static user features (KuaiRand/KuaiRec: user_active_degree, *_range, …;
+    /// tmall: age_range, gender; recbole: token fields of NAME.user).
+    public var userFeatures: [UserFeature]
     /// ISO-8601 time of preparation (informational).
     public var createdAt: String
 
     private enum CodingKeys: String, CodingKey {
         case formatVersion, sourceFormat, counts, labelColumn, timeUnit, idOrder, eventOrder, sourceFiles,
-             arrays, itemFeatures, createdAt
+             arrays, itemFeatures, userFeatures, createdAt
     }
 
     public init(
         formatVersion: Int, sourceFormat: String, counts: Counts, labelColumn: String, timeUnit: String,
         idOrder: String, eventOrder: String, sourceFiles: [SourceFile], arrays: [ArrayFile],
-        itemFeatures: [ItemFeature], createdAt: String
+        itemFeatures: [ItemFeature], userFeatures: [UserFeature] = [], createdAt: String
     ) {
         self.formatVersion = formatVersion
         self.sourceFormat = sourceFormat
@@ -76,10 +83,12 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         self.sourceFiles = sourceFiles
         self.arrays = arrays
         self.itemFeatures = itemFeatures
+        self.userFeatures = userFeatures
         self.createdAt = createdAt
     }
 
-    /// `itemFeatures` may be absent (manifests written before it existed): no item features.
+    /// `itemFeatures` and `userFeatures` may be absent (manifests written before they
+    /// existed): no such features.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         formatVersion = try c.decode(Int.self, forKey: .formatVersion)
@@ -92,6 +101,7 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         sourceFiles = try c.decode([SourceFile].self, forKey: .sourceFiles)
         arrays = try c.decode([ArrayFile].self, forKey: .arrays)
         itemFeatures = try c.decodeIfPresent([ItemFeature].self, forKey: .itemFeatures) ?? []
+        userFeatures = try c.decodeIfPresent([UserFeature].self, forKey: .userFeatures) ?? []
         createdAt = try c.decode(String.self, forKey: .createdAt)
     }
 

@@ -24,9 +24,11 @@ public enum DatasetPreparer {
         }
     }
 
-    /// Filters, an optional step on the filtered log (tmall's sampled negatives), then the writer.
+    /// Filters, an optional step on the filtered log (tmall's sampled negatives), then the
+    /// writer. `users` holds the user features, keyed like the log's users.
     static func finish(
-        _ log: EventLog, _ side: ItemSide, guard g: RowGuard, settings s: PrepareSettings, summary: PrepareSummary,
+        _ log: EventLog, _ side: ItemSide, users: UserSide = UserSide(), guard g: RowGuard, settings s: PrepareSettings,
+        summary: PrepareSummary,
         description: PreparedWriter.Description, beforeWrite: ((inout EventLog) throws -> Int)? = nil
     ) throws -> (DatasetManifest, PrepareSummary) {
         var log = log
@@ -38,6 +40,6 @@ public enum DatasetPreparer {
         var summary = summary
         if let beforeWrite { summary.sampledNegatives = try beforeWrite(&log) }
         summary.setDropped(dropped)
-        return try PreparedWriter.write(log, side, description: description, settings: s, summary: summary)
+        return try PreparedWriter.write(log, side, users: users, description: description, settings: s, summary: summary)
     }
 }

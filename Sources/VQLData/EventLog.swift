@@ -65,7 +65,8 @@ public struct ItemSide {
     public init() {}
 }
 
-/// One categorical item feature: value of each item (first row wins), 0 = missing.
+/// One categorical feature: value of each item (`ItemSide`), or of each user (`UserSide`,
+/// where "item" reads "user"), first row wins, 0 = missing.
 public struct FeatureColumn {
     public var name: String
     /// Provisional item → provisional value id (-1 = none), grown as items appear.

@@ -5,7 +5,8 @@ import Foundation
 /// `video_features_basic_1k.csv` → a prepared dataset (see `PreparedWriter`).
 ///
 /// Label: a 0/1 log column (`is_click` by default). Time: `time_ms`. Item features: tags
-/// (multi-valued), author, video_type, music_type, duration bucket (0 = missing).
+/// (multi-valued), author, video_type, music_type, duration bucket (0 = missing). User
+/// features: `user_features_1k.csv` when present (`KuaiUserFeatures`).
 public enum KuaiRandPreparer {
     /// The old entry point: strict policy, no filters.
     public static func prepare(
@@ -26,6 +27,7 @@ public enum KuaiRandPreparer {
               let labelIndex = KuaiRandFormat.logColumnIndex(labelColumn) else {
             throw DataError(file: "label", "expected one of \(KuaiRandFormat.binaryLabelColumns.joined(separator: ", ")), found \"\(labelColumn)\"")
         }
+        let userColumns = try KuaiUserFeatures.keptColumns(s.userFeatureFields, file: KuaiUserFeatures.kuaiRandFile)
         try DatasetPreparer.checkOutput(s)
         let fm = FileManager.default
         let present = KuaiRandFormat.logFiles.filter { fm.fileExists(atPath: SourceFile.join(s.input, $0)) }
@@ -60,8 +62,10 @@ public enum KuaiRandPreparer {
             if let source = v.source { log.sources.append(source) }
             side = v.resolve(items: log.items)
         }
+        let users = try KuaiUserFeatures.read(dir: s.input, file: KuaiUserFeatures.kuaiRandFile, columns: userColumns,
+                                              explicit: s.userFeatureFields != nil, log: &log, guard: &g)
         return try DatasetPreparer.finish(
-            log, side, guard: g, settings: s, summary: summary,
+            log, side, users: users, guard: g, settings: s, summary: summary,
             description: .init(sourceFormat: "kuairand", labelColumn: labelColumn,
                                eventOrder: "by (user, time_ms, file order); file order = \(KuaiRandFormat.logFiles.joined(separator: ", ")) then line"))
     }

@@ -1,8 +1,8 @@
 import Foundation
 import VQLCore
 
-/// Writes a synthetic dataset in exact KuaiRand-1K format (the three log files and
-/// `video_features_basic_1k.csv`) from a `SyntheticWorld`.
+/// Writes a synthetic dataset in exact KuaiRand-1K format (the three log files,
+/// `video_features_basic_1k.csv` and `user_features_1k.csv`) from a `SyntheticWorld`.
 ///
 /// Per user: a lognormal number of impressions (min 20) in sessions spread over 4/08–5/08
 /// (Beijing time; seconds apart within a session, hours or days between sessions). Each
@@ -50,6 +50,7 @@ public enum KuaiRandSynthesizer {
         }
         for w in writers { try w.flush() }
         try writeVideoFeatures(world, path: path(KuaiRandFormat.videoFeaturesFile), seed: settings.seed)
+        try SyntheticUserFeatures.writeKuai(world, path: path(KuaiUserFeatures.kuaiRandFile))
         return summary
     }
 

@@ -4,10 +4,13 @@ import Foundation
 /// (`PrepareSettings.matrix`) plus `item_categories.csv` → a prepared dataset.
 ///
 /// Label: `watch_ratio ≥ threshold` (default 2.0; the column is configurable among the
-/// numeric ones). Time: `timestamp` (float Unix seconds → ms). Rows whose timestamp is
-/// empty or NaN cannot be placed in a sequence: they are counted under "no usable
-/// timestamp" and dropped under either policy. Tags: `feat` of `item_categories.csv`, the
-/// text of a list (`[8]`, `"[27, 9]"`).
+/// numeric ones). Time: `timestamp` (float Unix seconds → ms); when it is empty or NaN, the
+/// `time` text (Beijing time, `2020-07-05 00:08:23.438`, ms precision) instead, counted in
+/// `PrepareSummary.timeFromText`. Rows with neither cannot be placed in a sequence: they are
+/// counted under "no usable timestamp" and dropped under either policy (a `time` that is
+/// neither empty, NaN nor such a text is a malformed field). Tags: `feat` of
+/// `item_categories.csv`, the text of a list (`[8]`, `"[27, 9]"`). User features:
+/// `user_features.csv` when present (`KuaiUserFeatures`).
 public enum KuaiRecPreparer {
     public static let matrixColumns = ["user_id", "video_id", "play_duration", "video_duration", "time", "date", "timestamp", "watch_ratio"]
     public static let categoryColumns = ["video_id", "feat"]
@@ -25,6 +28,7 @@ public enum KuaiRecPreparer {
         guard numericColumns.contains(labelColumn), let labelIndex = matrixColumns.firstIndex(of: labelColumn) else {
             throw DataError(file: "label", "expected one of \(numericColumns.joined(separator: ", ")), found \"\(labelColumn)\"")
         }
+        let userColumns = try KuaiUserFeatures.keptColumns(s.userFeatureFields, file: KuaiUserFeatures.kuaiRecFile)
         try DatasetPreparer.checkOutput(s)
         let threshold = s.labelThreshold
         var g = RowGuard(policy: s.badRows)
@@ -36,7 +40,7 @@ public enum KuaiRecPreparer {
         }
         if let (r, _) = try SourceFile.open(s.input, name, columns: matrixColumns, &g) {
             let progress = PrepareProgress()
-            var noTime = 0
+            var noTime = 0, fromText = 0
             var firstNoTime: String?
             while try r.next() {
                 summary.rowsRead += 1
@@ -48,17 +52,26 @@ public enum KuaiRecPreparer {
                       try r.optionalNumber(3, "video_duration", &g) != nil,
                       try r.optionalInt(5, "date", &g) != nil,
                       let value = try r.number(labelIndex, labelColumn, &g),
-                      let seconds = try r.optionalNumber(6, "timestamp", &g) else { continue }
+                      let seconds = try r.optionalNumber(6, "timestamp", &g),
+                      let textMs = try r.beijingTime(4, "time", &g) else { continue }
                 if labelIndex != 7 { guard try r.number(7, "watch_ratio", &g) != nil else { continue } }
-                guard let seconds, seconds.isFinite else {
+                let ms: Int64
+                if let seconds, seconds.isFinite {
+                    ms = Int64((seconds * 1000).rounded())
+                } else if let textMs {
+                    ms = textMs
+                    fromText += 1
+                } else {
                     noTime += 1
-                    if firstNoTime == nil { firstNoTime = r.error("timestamp \"\(r.string(6))\": the event cannot be placed in time").description }
+                    if firstNoTime == nil {
+                        firstNoTime = r.error("timestamp \"\(r.string(6))\" and time \"\(r.string(4))\": the event cannot be placed in time").description
+                    }
                     continue
                 }
-                let ms = Int64((seconds * 1000).rounded())
                 log.append(user: log.users.id(user), item: log.items.id(item), time: ms, label: value >= threshold ? 1 : 0)
             }
             g.dropped.add(DropReason.noTimestamp, count: noTime, example: firstNoTime)
+            summary.timeFromText = fromText
             log.sources.append(SourceFile.record(r))
         }
         if log.count == 0 { throw DataError(file: name, "no events: expected at least one data line with a timestamp after the header") }
@@ -82,8 +95,10 @@ public enum KuaiRecPreparer {
             }
             log.sources.append(SourceFile.record(r))
         }
+        let users = try KuaiUserFeatures.read(dir: s.input, file: KuaiUserFeatures.kuaiRecFile, columns: userColumns,
+                                              explicit: s.userFeatureFields != nil, log: &log, guard: &g)
         return try DatasetPreparer.finish(
-            log, side, guard: g, settings: s, summary: summary,
+            log, side, users: users, guard: g, settings: s, summary: summary,
             description: .init(sourceFormat: "kuairec", labelColumn: "\(labelColumn) >= \(threshold)",
                                eventOrder: "by (user, timestamp, file order); file order = \(name) line order"))
     }
@@ -100,6 +115,19 @@ extension CSVReader {
         }
         if let v { return v }
         try g.reject(DropReason.notNumeric, error("column \(column): expected a number or nothing, found \"\(string(i))\""))
+        return nil
+    }
+
+    /// Field `i` as Beijing-time text → Unix ms, or empty/NaN (`.some(nil)`); nil (row
+    /// skipped) when it is neither.
+    func beijingTime(_ i: Int, _ column: String, _ g: inout RowGuard) throws -> Int64?? {
+        let v: Int64?? = withField(i) { b in
+            if b.isEmpty { return .some(nil) }
+            if b.count == 3, (b[0] | 0x20) == 0x6E, (b[1] | 0x20) == 0x61, (b[2] | 0x20) == 0x6E { return .some(nil) }
+            return BeijingCalendar.parseMs(b).map { .some($0) }
+        }
+        if let v { return v }
+        try g.reject(DropReason.notNumeric, error("column \(column): expected a Beijing time like 2020-07-05 00:08:23.438, empty or NaN, found \"\(string(i))\""))
         return nil
     }
 }

@@ -6,13 +6,16 @@ import VQLCore
 /// and a prepared copy of each is learnable. Each format carries its own pitfalls:
 ///
 /// - kuairec: `big_matrix.csv` (+ `item_categories.csv`), `watch_ratio ≥ 2.0` exactly when
-///   the impression is a click, about 0.5% of rows without time/date/timestamp.
+///   the impression is a click, about 0.5% of rows without time/date/timestamp and about
+///   0.5% with a `time` text but no `timestamp` (empty or NaN).
 /// - tmall: `user_log_format1.csv`, a click is a purchase (action 2), otherwise a click
 ///   (0), add-to-cart (1) or favourite (3); `mmdd` times; each user's rows in shuffled order;
 ///   about 2% of rows with an empty `brand_id`.
 /// - recbole: `synth.inter` (`rating ≥ 4` exactly for clicks) and `synth.item` with a title
 ///   token containing spaces and the tags as a space-separated `genre:token` (split in the
 ///   config).
+///
+/// Every format also gets its user feature file (`SyntheticUserFeatures`).
 public enum OtherFormatSynthesizer {
     @discardableResult
     public static func generate(format: PrepareSettings.Format, settings: SynthSettings, to directory: String) throws -> KuaiRandSynthesizer.Summary {
@@ -35,8 +38,13 @@ public enum OtherFormatSynthesizer {
                 let ratio = e.click ? 2.0 + 1.5 * rng.uniformDouble() : 1.9 * rng.uniformDouble()
                 try w.field(world.userRawIds[e.user]); try w.field(world.itemRawIds[e.item])
                 try w.field(Int64(Double(duration) * ratio)); try w.field(duration)
-                if rng.uniform() < 0.005 {
+                let r = rng.uniform()
+                if r < 0.005 {
                     try w.ascii(",,,")  // no time, date or timestamp: cannot be placed in time
+                } else if r < 0.01 {
+                    // No timestamp, but the time text places the event (to the millisecond).
+                    try w.ascii(beijingTime(e.timeMs) + ","); try w.field(BeijingCalendar.dateAndHour(e.timeMs).date)
+                    try w.ascii(r < 0.0075 ? "," : "NaN,")
                 } else {
                     try w.ascii(beijingTime(e.timeMs) + ","); try w.field(BeijingCalendar.dateAndHour(e.timeMs).date)
                     try w.ascii(String(format: "%.3f", Double(e.timeMs) / 1000) + ",")
@@ -52,6 +60,7 @@ public enum OtherFormatSynthesizer {
                 try c.int(world.itemRawIds[i]); try c.ascii(tags.count > 1 ? ",\"\(list)\"\n" : ",\(list)\n")
             }
             try c.flush()
+            try SyntheticUserFeatures.writeKuai(world, path: path(KuaiUserFeatures.kuaiRecFile))
         case .tmall:
             let w = try BufferedWriter(path: path(TmallPreparer.logFile))
             try w.ascii(TmallPreparer.columns.joined(separator: ",") + "\n")
@@ -78,6 +87,7 @@ public enum OtherFormatSynthesizer {
             }
             try flush()
             try w.flush()
+            try SyntheticUserFeatures.writeTmall(world, path: path(TmallUserInfo.file))
         case .recbole:
             let w = try BufferedWriter(path: path("synth.inter"))
             try w.ascii("user_id:token\titem_id:token\trating:float\ttimestamp:float\n")
@@ -96,6 +106,7 @@ public enum OtherFormatSynthesizer {
                 try it.ascii(tags.joined(separator: " ") + "\t\(2000 + i % 20)\n")
             }
             try it.flush()
+            try SyntheticUserFeatures.writeRecBole(world, path: path("synth.user"))
         }
         return summary
     }

@@ -16,6 +16,7 @@ import Yams
 ///   time_start: "2014-05-11" # optional window [start, end): a date (UTC) or Unix ms
 ///   target_actions: [2]
 ///   negatives_per_positive: 1
+///   user_feature_fields: [age_range, gender]   # optional; default per format, [] = none
 /// ```
 public enum PrepareConfigFile {
     /// Every key of the `prepare:` section.
@@ -23,6 +24,7 @@ public enum PrepareConfigFile {
         "format", "input", "bad_rows", "label", "threshold", "min_events_per_user", "time_start", "time_end",
         "matrix", "year", "event_actions", "target_actions", "negatives_per_positive", "negative_seed",
         "recbole_name", "user_field", "item_field", "time_field", "tag_fields", "feature_fields", "split_fields",
+        "user_feature_fields",
     ]
 
     public static func load(path: String) throws -> PrepareSettings {
@@ -89,6 +91,7 @@ public enum PrepareConfigFile {
                 case "tag_fields": s.tagFields = try v.stringList()
                 case "feature_fields": s.featureFields = try v.stringList()
                 case "split_fields": s.splitFields = try v.stringList()
+                case "user_feature_fields": s.userFeatureFields = try v.stringList()
                 default:
                     throw DataError(file: source, line: keyNode.mark?.line, "prepare.\(key): unknown key (known: \(keys.joined(separator: ", ")))")
                 }

@@ -50,6 +50,9 @@ public struct PrepareSettings: Sendable, Equatable {
     public var featureFields: [String] = []
     /// recbole: `token` fields to split on spaces anyway (files that declare a list as `token`).
     public var splitFields: [String] = []
+    /// Columns (recbole: `token` fields) of the user feature file kept as categorical user
+    /// features; nil = the format's default (`defaultUserFeatureFields`), [] = none.
+    public var userFeatureFields: [String]?
 
     /// Big files are parsed in parallel byte ranges of about this size (tests make it small).
     var parallelRangeBytes = KuaiRandReader.defaultRangeBytes

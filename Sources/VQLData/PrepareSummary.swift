@@ -20,6 +20,10 @@ public struct PrepareSummary: Codable, Sendable, Equatable {
     /// Samples whose history is longer than `maxLen` (training keeps the most recent `maxLen`).
     public var maxLen = 0
     public var samplesTruncated = 0
+    /// kuairec: kept rows whose `timestamp` was empty or NaN, placed by their `time` text.
+    public var timeFromText = 0
+    /// The user feature file: what was kept and which rows were left out (nil: the format has none).
+    public var userFeatures: UserFeatures?
 
     public struct Reason: Codable, Sendable, Equatable {
         public var reason: String
@@ -41,6 +45,33 @@ public struct PrepareSummary: Codable, Sendable, Equatable {
         }
     }
 
+    /// User features read (`UserSide`, completed by `UserFeatureArrays`). Users are
+    /// "in the log" when they have an event before the filters; the filters can still drop
+    /// all of a user's events, and then the row is counted in `rowsOfFilteredUsers`.
+    public struct UserFeatures: Codable, Sendable, Equatable {
+        public struct Column: Codable, Sendable, Equatable {
+            public var name: String
+            /// Including the missing value 0.
+            public var vocabularySize = 0
+        }
+
+        public var file: String
+        /// Why there are no user features (file absent, no column asked for), else nil.
+        public var none: String?
+        /// Kept columns, in file order.
+        public var columns: [Column] = []
+        /// Valid data rows read.
+        public var rows = 0
+        /// Rows ignored: user not in the log, every event of the user filtered out, a later
+        /// row of a user already seen (the first row wins).
+        public var rowsNotInLog = 0
+        public var rowsOfFilteredUsers = 0
+        public var duplicateRows = 0
+        /// Prepared users with a row, and without one (0 in every column).
+        public var usersWithFeatures = 0
+        public var usersWithoutFeatures = 0
+    }
+
     public init() {}
 
     public mutating func setDropped(_ d: DropCounts) {
@@ -55,6 +86,15 @@ public struct PrepareSummary: Codable, Sendable, Equatable {
         var out = ["\(format): \(users) users, \(items) items, \(tags) tags, \(events) events (\(positives) positive\(sampledNegatives > 0 ? ", \(sampledNegatives) sampled negatives" : "")) from \(rowsRead) rows"]
         let h = historyLength
         out.append("events per user: min \(h.min), median \(h.median), p90 \(h.p90), p99 \(h.p99), max \(h.max); \(samplesTruncated) samples have more than max_len = \(maxLen) earlier events")
+        if timeFromText > 0 { out.append("\(timeFromText) rows without a timestamp placed by their time text") }
+        if let u = userFeatures {
+            if let none = u.none {
+                out.append("user features: none (\(none))")
+            } else {
+                out.append("user features from \(u.file): \(u.columns.map { "\($0.name) (\($0.vocabularySize))" }.joined(separator: ", "))")
+                out.append("user features for \(u.usersWithFeatures) of \(u.usersWithFeatures + u.usersWithoutFeatures) users (the others get 0); of \(u.rows) rows, ignored: \(u.rowsNotInLog) of users not in the log, \(u.rowsOfFilteredUsers) of users filtered out, \(u.duplicateRows) repeated users")
+            }
+        }
         if dropped.isEmpty { out.append("dropped: none") }
         for r in dropped {
             out.append("dropped \(r.count): \(r.reason)" + (r.example.map { " (first: \($0))" } ?? ""))

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A prepared dataset, memory-mapped: columnar event arrays sorted by (user, time, file
-/// order) with CSR user offsets, and CSR item → tag lists. Opening it checks every file's
+/// order) with CSR user offsets, CSR item → tag lists, and categorical item and user
+/// features (one i32 per item / per user). Opening it checks every file's
 /// size against the manifest and the offsets and ids against the counts, so a corrupt or
 /// truncated directory fails here with the file named, not later with a wild read.
 public final class PreparedDataset: @unchecked Sendable {
@@ -22,6 +23,8 @@ public final class PreparedDataset: @unchecked Sendable {
     public let maxTagsPerItem: Int
     /// Categorical static item features by name (see `DatasetManifest.ItemFeature`).
     public let itemFeatures: [String: UnsafePointer<Int32>]
+    /// Categorical static user features by name, one value per dense user (0 = missing).
+    public let userFeatures: [String: UnsafePointer<Int32>]
     private let mappings: [MappedFile]
 
     public var userCount: Int { manifest.counts.users }
@@ -73,15 +76,19 @@ public final class PreparedDataset: @unchecked Sendable {
         userRawIds = try map(PreparedFile.usersRawIds, Int64.self, count: c.users)
         itemRawIds = try map(PreparedFile.itemsRawIds, Int64.self, count: c.items)
         tagRawIds = try map(PreparedFile.tagsRawIds, Int64.self, count: c.tags)
-        var features: [String: UnsafePointer<Int32>] = [:]
-        for f in m.itemFeatures {
-            let p = try map(f.file, Int32.self, count: c.items)
-            for i in 0..<c.items where p[i] < 0 || Int(p[i]) >= f.vocabularySize {
-                throw DataError(file: f.file, "item \(i): expected a value in 0..<\(f.vocabularySize), found \(p[i])")
+        func features(_ list: [DatasetManifest.ItemFeature], count: Int, of entity: String) throws -> [String: UnsafePointer<Int32>] {
+            var out: [String: UnsafePointer<Int32>] = [:]
+            for f in list {
+                let p = try map(f.file, Int32.self, count: count)
+                for i in 0..<count where p[i] < 0 || Int(p[i]) >= f.vocabularySize {
+                    throw DataError(file: f.file, "\(entity) \(i): expected a value in 0..<\(f.vocabularySize), found \(p[i])")
+                }
+                out[f.name] = p
             }
-            features[f.name] = p
+            return out
         }
-        itemFeatures = features
+        itemFeatures = try features(m.itemFeatures, count: c.items, of: "item")
+        userFeatures = try features(m.userFeatures, count: c.users, of: "user")
         mappings = maps
 
         try Self.checkOffsets(userOffsets, c.users, total: c.events, name: PreparedFile.userOffsets, directory)
@@ -117,6 +124,14 @@ public final class PreparedDataset: @unchecked Sendable {
     /// Vocabulary size (including the missing value 0) of item feature `name`.
     public func itemFeatureVocabularySize(_ name: String) -> Int? {
         manifest.itemFeatures.first { $0.name == name }?.vocabularySize
+    }
+
+    /// Values (0 = missing) of user feature `name` for every user, or nil if the dataset has none.
+    public func userFeature(_ name: String) -> UnsafePointer<Int32>? { userFeatures[name] }
+
+    /// Vocabulary size (including the missing value 0) of user feature `name`.
+    public func userFeatureVocabularySize(_ name: String) -> Int? {
+        manifest.userFeatures.first { $0.name == name }?.vocabularySize
     }
 
     /// Indices of user `u`'s events, oldest first.

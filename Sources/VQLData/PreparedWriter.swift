@@ -25,8 +25,8 @@ public enum PreparedWriter {
     public static let summaryFile = "prepare_summary.json"
 
     public static func write(
-        _ log: EventLog, _ side: ItemSide, description: Description, settings: PrepareSettings,
-        summary partial: PrepareSummary
+        _ log: EventLog, _ side: ItemSide, users userSide: UserSide = UserSide(), description: Description,
+        settings: PrepareSettings, summary partial: PrepareSummary
     ) throws -> (DatasetManifest, PrepareSummary) {
         PrepareTiming.mark("features + filters")
         let n = log.count
@@ -124,6 +124,7 @@ public enum PreparedWriter {
             eventOrder: description.eventOrder, sourceFiles: log.sources, arrays: arrays,
             itemFeatures: features.map(\.meta), createdAt: ISO8601DateFormatter().string(from: Date()))
 
+        let userFeatures = UserFeatureArrays(userSide, users: users.map, userCount: userCount, manifest: &manifest, summary: &summary)
         PrepareTiming.mark("tags, features, summary")
         let summaryBytes = try summary.encoded()
         try AtomicDirectory.write(to: settings.output, overwrite: settings.overwrite) { dir in
@@ -159,6 +160,7 @@ public enum PreparedWriter {
                 jobs.append(job("event_\(flags.name).u8") { try BinaryArrayFile.write(count: n, to: $0) { k in v[Int(o[k])] } })
             }
             for f in features { jobs.append(job(f.meta.file) { try BinaryArrayFile.write(f.values, to: $0) }) }
+            for (name, values) in userFeatures.files { jobs.append(job(name) { try BinaryArrayFile.write(values, to: $0) }) }
             for (name, list) in tokenFiles {
                 jobs.append(job(name) { try BinaryArrayFile.write(Array(list.map { $0 + "\n" }.joined().utf8), to: $0) })
             }

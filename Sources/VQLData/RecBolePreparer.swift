@@ -11,6 +11,7 @@ import Foundation
 /// Item side (`NAME.item`, first row of an item wins): `tag_fields` become tags (a
 /// `token_seq` is split on spaces, a `token` only when listed in `split_fields`; with
 /// several tag fields a tag is `field=value`), `feature_fields` become categorical features.
+/// User side (`NAME.user`, when present): `RecBoleUserFeatures`.
 public enum RecBolePreparer {
     struct Header {
         var names: [String] = []
@@ -126,8 +127,9 @@ public enum RecBolePreparer {
             side.features = features.map(\.1)
             log.sources.append(SourceFile.record(r))
         }
+        let users = try RecBoleUserFeatures.read(dir: s.input, name: name, settings: s, log: &log, guard: &g)
         return try DatasetPreparer.finish(
-            log, side, guard: g, settings: s, summary: summary,
+            log, side, users: users, guard: g, settings: s, summary: summary,
             description: .init(sourceFormat: "recbole", labelColumn: "\(s.labelColumn) >= \(threshold)",
                                eventOrder: "by (user, \(s.timeField), file order); file order = \(interFile) line order"))
     }

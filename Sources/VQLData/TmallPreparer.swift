@@ -12,6 +12,7 @@ import Foundation
 /// - Sampled negatives (`negativesPerPositive` > 0): see `NegativeSampler`.
 /// - Item features (first row of an item): tag = `cat_id`, categorical `seller` and `brand`
 ///   (`brand_id` may be empty: 0 = missing).
+/// - User features: `user_info_format1.csv` when present (`TmallUserInfo`).
 public enum TmallPreparer {
     public static let logFile = "user_log_format1.csv"
     public static let columns = ["user_id", "item_id", "cat_id", "seller_id", "brand_id", "time_stamp", "action_type"]
@@ -22,6 +23,7 @@ public enum TmallPreparer {
         for a in s.eventActions + s.targetActions where !(0...3).contains(a) {
             throw DataError(file: "prepare.event_actions/target_actions", "expected action types 0 (click), 1 (cart), 2 (purchase), 3 (favourite); found \(a)")
         }
+        let userColumns = try TmallUserInfo.keptColumns(s.userFeatureFields)
         try DatasetPreparer.checkOutput(s)
         var g = RowGuard(policy: s.badRows)
         guard FileManager.default.fileExists(atPath: SourceFile.join(s.input, logFile)) else {
@@ -81,9 +83,11 @@ public enum TmallPreparer {
         g.dropped.add(actionNotKept, count: notKept)
         if log.count == 0 { throw DataError(file: logFile, "no events: expected at least one data line with a kept action after the header") }
         side.features = [seller, brand]
+        let users = try TmallUserInfo.read(dir: s.input, columns: userColumns, explicit: s.userFeatureFields != nil,
+                                           log: &log, guard: &g)
         let actions = s.targetActions.map(String.init).joined(separator: ",")
         return try DatasetPreparer.finish(
-            log, side, guard: g, settings: s, summary: summary,
+            log, side, users: users, guard: g, settings: s, summary: summary,
             description: .init(sourceFormat: "tmall", labelColumn: "action_type in [\(actions)]" + (s.negativesPerPositive > 0 ? " + \(s.negativesPerPositive) sampled negatives per positive" : ""),
                                eventOrder: "by (user, day of time_stamp, file order); sampled negatives follow the user's events of their day"),
             beforeWrite: s.negativesPerPositive > 0 ? { log in

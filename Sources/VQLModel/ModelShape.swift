@@ -19,6 +19,17 @@ public enum EncoderKind: String, Sendable, Codable, CaseIterable {
 /// Every hyperparameter that fixes the model's tensors and math.
 /// Two runs whose shapes differ cannot share a checkpoint.
 public struct ModelShape: Sendable, Codable, Equatable {
+    /// A categorical user feature fed to the MLP: the prepared array it comes from
+    /// (`user_feature_<name>.i32`) and its vocabulary size, including the missing value 0.
+    public struct UserFeature: Sendable, Codable, Equatable {
+        public var name: String
+        public var vocabularySize: Int
+        public init(name: String, vocabularySize: Int) {
+            self.name = name
+            self.vocabularySize = vocabularySize
+        }
+    }
+
     public var encoder: EncoderKind = .vq
     public var itemCount: Int
     public var tagCount: Int
@@ -45,6 +56,8 @@ public struct ModelShape: Sendable, Codable, Equatable {
     public var recentLength = 50
     /// k of the `sim_hard` and `topk` encoders: events retrieved per sample.
     public var retrieveK = 50
+    /// User features whose embeddings (width `itemDim` each) join the MLP input; empty = none.
+    public var userFeatures: [UserFeature] = []
 
     public init(itemCount: Int, tagCount: Int) {
         self.itemCount = itemCount
@@ -57,8 +70,10 @@ public struct ModelShape: Sendable, Codable, Equatable {
     public var groupWidth: Int { headsPerGroup * keyDim }
     public var keyWidth: Int { heads * keyDim }
     public var valueWidth: Int { heads * valueDim }
-    /// Width of the MLP input: [x_target, o_1 … o_H].
-    public var mlpInputDim: Int { inputDim + valueWidth }
+    /// Width of the user feature embeddings [e_1 … e_F] in the MLP input.
+    public var userWidth: Int { userFeatures.count * itemDim }
+    /// Width of the MLP input: [x_target, o_1 … o_H, e_1 … e_F].
+    public var mlpInputDim: Int { inputDim + valueWidth + userWidth }
 
     /// Checks the relations DESIGN §3 requires; returns a message per violation.
     public func problems() -> [String] {
@@ -74,6 +89,9 @@ public struct ModelShape: Sendable, Codable, Equatable {
         if recentLength <= 0 { out.append("model.recent_len must be positive, got \(recentLength)") }
         if retrieveK <= 0 { out.append("model.retrieve_k must be positive, got \(retrieveK)") }
         if !(timeUnitSeconds > 0) { out.append("model.time_unit_seconds must be positive") }
+        for f in userFeatures where f.vocabularySize < 1 {
+            out.append("user feature \(f.name) has vocabulary size \(f.vocabularySize), expected ≥ 1")
+        }
         return out
     }
 }

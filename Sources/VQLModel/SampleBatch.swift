@@ -48,6 +48,9 @@ public struct SampleBatch: Sendable {
     public var historyTime: [Int64] = []
     /// The user of each sample (for GAUC); not used by the model.
     public var user: [Int32] = []
+    /// The user feature values of each sample, F per sample in `ModelShape.userFeatures`
+    /// order (appended by the caller after `append`), or empty: every feature missing.
+    public var userFeatures: [Int32] = []
 
     public init() {}
 
@@ -63,6 +66,7 @@ public struct SampleBatch: Sendable {
         historyItem.removeAll(keepingCapacity: true)
         historyTime.removeAll(keepingCapacity: true)
         user.removeAll(keepingCapacity: true)
+        userFeatures.removeAll(keepingCapacity: true)
     }
 
     /// Appends one sample; `items` and `times` are its history, oldest first.

@@ -26,6 +26,9 @@ extension VQLNetwork {
             dy = dInput
         }
         let dIn = w.dMlpIn.pointer
+        if let ue = userFeatureEmbedding {
+            w.userFeatureValues.withUnsafeBufferPointer { ue.backward(values: $0.isEmpty ? nil : $0.baseAddress, count: n, gradient: dIn + dx + vw, stride: din) }
+        }
         let dxt = w.dXTarget.reserve(n * dx), dO = w.dOutput.reserve(n * vw)
         for s in 0..<n {
             (dxt + s * dx).update(from: dIn + s * din, count: dx)

@@ -88,6 +88,12 @@ extension VQLNetwork {
             (hin + s * din).update(from: xt + s * dx, count: dx)
             (hin + s * din + dx).update(from: o + s * vw, count: vw)
         }
+        if let ue = userFeatureEmbedding {
+            precondition(batch.userFeatures.isEmpty || batch.userFeatures.count == n * ue.count,
+                         "user features: expected \(ue.count) values per sample, found \(batch.userFeatures.count) for \(n) samples")
+            w.userFeatureValues = batch.userFeatures
+            w.userFeatureValues.withUnsafeBufferPointer { ue.forward(values: $0.isEmpty ? nil : $0.baseAddress, count: n, into: hin + dx + vw, stride: din) }
+        }
         var input = UnsafePointer(hin)
         for (i, layer) in mlpLayers.enumerated() {
             let last = i == mlpLayers.count - 1

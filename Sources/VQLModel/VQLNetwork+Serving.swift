@@ -59,12 +59,15 @@ extension VQLNetwork {
         return q
     }
 
-    /// logit = MLP([x_target, o]) for one sample: x[2·d_e], o[H·d_v]; `scratch` holds
-    /// at least mlpInputDim + 2·max(mlp) floats.
-    public func headLogit(input x: UnsafePointer<Float>, attention o: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>) -> Float {
+    /// logit = MLP([x_target, o, e_u]) for one sample: x[2·d_e], o[H·d_v], and the user's
+    /// feature values [F] (nil: every feature missing, as for a user without a feature row);
+    /// `scratch` holds at least mlpInputDim + 2·max(mlp) floats.
+    public func headLogit(input x: UnsafePointer<Float>, attention o: UnsafePointer<Float>, userFeatures values: UnsafePointer<Int32>?,
+                          scratch: UnsafeMutablePointer<Float>) -> Float {
         let dx = shape.inputDim, din = shape.mlpInputDim
         scratch.update(from: x, count: dx)
         (scratch + dx).update(from: o, count: shape.valueWidth)
+        userFeatureEmbedding?.forward(values: values, count: 1, into: scratch + dx + shape.valueWidth, stride: din)
         var input = UnsafeMutablePointer(scratch), output = scratch + din
         let layers = mlpLayers
         for (i, layer) in layers.enumerated() {

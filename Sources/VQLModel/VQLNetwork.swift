@@ -4,8 +4,8 @@ import VQLCore
 /// The VQL scoring tower (DESIGN §3): item encoder → q, k, v projections → (quantized) keys →
 /// target attention with the temporal kernel and static bias → MLP → logit.
 ///
-/// Dense parameters live in one `ParameterStore`; the item, tag and tag-bias tables are
-/// sparse `EmbeddingTable`s; codebooks are EMA state, not parameters.
+/// Dense parameters live in one `ParameterStore`; the item, tag, tag-bias and user feature
+/// tables are sparse `EmbeddingTable`s; codebooks are EMA state, not parameters.
 public final class VQLNetwork: @unchecked Sendable {
     public let shape: ModelShape
     public let itemTags: ItemTags
@@ -13,6 +13,8 @@ public final class VQLNetwork: @unchecked Sendable {
     public let itemTable: EmbeddingTable
     public let tagTable: EmbeddingTable
     public let tagBias: EmbeddingTable?
+    /// Embeddings of the user features in the MLP input (nil: the shape has none).
+    public let userFeatureEmbedding: UserFeatureEmbedding?
     public let codebooks: Codebooks?
     /// Set by `freezeCodeAssignments()`; cleared to quantize afresh.
     public var freezeCodes = false
@@ -48,13 +50,15 @@ public final class VQLNetwork: @unchecked Sendable {
         itemTable = EmbeddingTable(name: "item_embedding", rows: shape.itemCount, width: shape.itemDim)
         tagTable = EmbeddingTable(name: "tag_embedding", rows: max(shape.tagCount, 1), width: shape.itemDim)
         tagBias = shape.staticBias ? EmbeddingTable(name: "tag_bias", rows: max(shape.tagCount, 1), width: shape.heads) : nil
+        userFeatureEmbedding = UserFeatureEmbedding(shape: shape)
         codebooks = shape.encoder == .vq ? Codebooks(groups: shape.groups, size: shape.codebookSize, width: shape.groupWidth) : nil
         work = Workspace(itemCount: shape.itemCount, hiddenLayers: shape.mlp.count)
         initialize(seed: seed)
     }
 
     /// Embeddings N(0, 0.1²); projections N(0, 1/in); MLP He-normal; decays λ_h log-spaced
-    /// from 0.01 to 10 per time unit, so heads start at different time scales.
+    /// from 0.01 to 10 per time unit, so heads start at different time scales. The user feature
+    /// table is drawn last, so a model without user features starts as it always did.
     private func initialize(seed: UInt64) {
         var rng = RandomSource.derive(seed: seed, stream: 0x1417)
         itemTable.initialize(std: 0.1, rng: &rng)
@@ -77,6 +81,7 @@ public final class VQLNetwork: @unchecked Sendable {
             let lambda = pow(10, -2 + 3 * t)
             rho[h] = Float(log(expm1(lambda)))
         }
+        userFeatureEmbedding?.table.initialize(std: 0.1, rng: &rng)
     }
 
     /// λ_h = softplus(ρ_h).
@@ -86,7 +91,9 @@ public final class VQLNetwork: @unchecked Sendable {
     }
 
     /// All sparse tables, in a fixed order.
-    public var tables: [EmbeddingTable] { [itemTable, tagTable] + (tagBias.map { [$0] } ?? []) }
+    public var tables: [EmbeddingTable] {
+        [itemTable, tagTable] + (tagBias.map { [$0] } ?? []) + (userFeatureEmbedding.map { [$0.table] } ?? [])
+    }
 
     /// Zeroes every gradient, dense and sparse.
     public func zeroGradients() {

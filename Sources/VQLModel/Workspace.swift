@@ -32,6 +32,8 @@ final class Workspace {
     var hidden: [ScratchBuffer] = []
     let logits = ScratchBuffer()
     var codes: [Int32] = []
+    /// the batch's user feature values (backward scatters into their rows)
+    var userFeatureValues: [Int32] = []
     /// C[z] − k at the point where codes were frozen (gradient checks only)
     var frozenResidual: [Float] = []
     let straightThrough = ScratchBuffer()

@@ -11,6 +11,8 @@ public struct BaselineUserState: Sendable {
     public var positionsByTag: [Int32: [Int32]] = [:]
     /// `mean`: mean_j v_j [H·d_v] (the whole answer: the encoder has no query).
     public var meanValue: [Float] = []
+    /// The user's feature values (`ModelShape.userFeatures` order); empty: every feature missing.
+    public var userFeatures: [Int32] = []
 
     /// Bytes a server keeps for this user: the events as (item i32, time i64) — for `recent`
     /// only the last S — plus the tag index (one i32 per (event, tag)) for `sim_hard`; for
@@ -49,8 +51,16 @@ public final class BaselineScorer: @unchecked Sendable {
 
     deinit { scratch.deallocate(); attention.deallocate() }
 
-    /// The query-independent state of a user with history (items, times), oldest first.
-    public func prepare(items: [Int32], times: [Int64]) -> BaselineUserState {
+    /// The query-independent state of a user with history (items, times), oldest first, and
+    /// feature values `userFeatures` (empty: missing).
+    public func prepare(items: [Int32], times: [Int64], userFeatures: [Int32] = []) -> BaselineUserState {
+        var state = prepareHistory(items: items, times: times)
+        state.userFeatures = userFeatures
+        state.bytes += 4 * userFeatures.count
+        return state
+    }
+
+    private func prepareHistory(items: [Int32], times: [Int64]) -> BaselineUserState {
         let s = network.shape
         var state = BaselineUserState(items: items, times: times)
         state.bytes = 12 * items.count
@@ -95,7 +105,9 @@ public final class BaselineScorer: @unchecked Sendable {
             attend(item: item, state: state, dotsReady: s.encoder == .topk)
         }
         return vectors.inputs.withUnsafeBufferPointer { X in
-            network.headLogit(input: X.base + item * s.inputDim, attention: attention, scratch: scratch)
+            state.userFeatures.withUnsafeBufferPointer { uf in
+                network.headLogit(input: X.base + item * s.inputDim, attention: attention, userFeatures: uf.isEmpty ? nil : uf.baseAddress, scratch: scratch)
+            }
         }
     }
 

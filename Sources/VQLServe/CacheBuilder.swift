@@ -5,12 +5,18 @@ import VQLModel
 
 /// Builds every user's cache in parallel: each rank computes the caches of the users it
 /// owns over their whole history (the cache does not grow with it), then rank 0 gathers
-/// them. Per-user arithmetic does not depend on the world size, so np=2 equals np=1.
+/// them. Per-user arithmetic does not depend on the world size, so np=2 equals np=1. The
+/// user feature values come from the dataset on rank 0 (every rank has it).
 public enum CacheBuilder {
     /// All users' caches on rank 0 (nil elsewhere). `owner[u]` is the rank of user u.
     public static func build(network: VQLNetwork, dataset: PreparedDataset, owner: [Int32], world: World) -> UserCaches? {
         let vectors = network.itemVectors((0..<Int32(dataset.itemCount)).map { $0 })
         let caches = UserCaches(network: network, users: dataset.userCount)
+        let F = caches.userFeatureCount
+        for (k, f) in network.shape.userFeatures.enumerated() {
+            guard let values = dataset.userFeature(f.name) else { preconditionFailure("the model's user feature \(f.name) is not in the dataset") }
+            for u in 0..<dataset.userCount { caches.userFeatures[u * F + k] = values[u] }
+        }
         var mine: [Int32] = []
         for u in 0..<dataset.userCount where Int(owner[u]) == world.rank {
             let r = dataset.events(ofUser: u)

@@ -5,7 +5,8 @@ import VQLModel
 
 /// A cache directory: `manifest.json`, `items.safetensors` (the global item → code table per
 /// group, item raw ids and tag lists, so scoring needs no dataset) and `users.safetensors`
-/// (user raw ids, t_ref, per-head shifts, N[u,h,c], U[u,h,c,:]). Written all-or-nothing.
+/// (user raw ids, t_ref, per-head shifts, N[u,h,c], U[u,h,c,:], and the user feature values
+/// [u, F] when the model reads F > 0 of them). Written all-or-nothing.
 public struct CacheDirectory {
     public var manifest: CacheManifest
     public var caches: UserCaches
@@ -40,13 +41,17 @@ public struct CacheDirectory {
                 .int64("tag_offsets", shape: [tagOffsets.count], tagOffsets),
                 .int32("tags", shape: [tags.count], tags),
             ], metadata: ["format": CacheManifest.currentFormat])
-            try SafetensorsFile.write(path: tmp + "/users.safetensors", tensors: [
+            var userTensors: [SafetensorsFile.Tensor] = [
                 .int64("user_raw_ids", shape: [c.users], userRawIds),
                 .int64("t_ref", shape: [c.users], c.tRef),
                 .float("shift", shape: [c.users, c.heads], c.shift),
                 .float("weight_sums", shape: [c.users, c.heads, c.codes], c.weightSums),
                 .float("value_sums", shape: [c.users, c.heads, c.codes, c.valueDim], c.valueSums),
-            ], metadata: ["format": CacheManifest.currentFormat])
+            ]
+            if c.userFeatureCount > 0 {
+                userTensors.append(.int32("user_features", shape: [c.users, c.userFeatureCount], c.userFeatures))
+            }
+            try SafetensorsFile.write(path: tmp + "/users.safetensors", tensors: userTensors, metadata: ["format": CacheManifest.currentFormat])
             try manifest.write(directory: tmp)
         }
     }
@@ -55,7 +60,9 @@ public struct CacheDirectory {
         let m = try CacheManifest.read(directory: directory)
         let items = try SafetensorsFile(path: directory + "/items.safetensors")
         let users = try SafetensorsFile(path: directory + "/users.safetensors")
-        let caches = UserCaches(users: m.users, heads: m.heads, groups: m.groups, codes: m.codebookSize, valueDim: m.valueDim, decayPerMs: decayPerMs)
+        let features = m.userFeatures ?? []
+        let caches = UserCaches(users: m.users, heads: m.heads, groups: m.groups, codes: m.codebookSize, valueDim: m.valueDim,
+                                decayPerMs: decayPerMs, userFeatureCount: features.count)
         func expect(_ file: SafetensorsFile, _ name: String, _ shape: [Int]) throws {
             let found = try file.shape(name)
             if found != shape { throw CacheError(file: file.path, "tensor \(name): expected shape \(shape), found \(found)") }
@@ -68,6 +75,14 @@ public struct CacheDirectory {
         caches.shift = try users.floats("shift")
         caches.weightSums = try users.floats("weight_sums")
         caches.valueSums = try users.floats("value_sums")
+        if !features.isEmpty {
+            try expect(users, "user_features", [m.users, features.count])
+            caches.userFeatures = try users.int32s("user_features")
+            for (i, v) in caches.userFeatures.enumerated() where v < 0 || Int(v) >= features[i % features.count].vocabularySize {
+                let f = features[i % features.count]
+                throw CacheError(file: users.path, "user_features: user \(i / features.count), \(f.name): expected a value in 0..<\(f.vocabularySize), found \(v)")
+            }
+        }
         let out = CacheDirectory(manifest: m, caches: caches, itemCodes: try items.int32s("codes"), itemRawIds: try items.int64s("item_raw_ids"),
                                  userRawIds: try users.int64s("user_raw_ids"), tagOffsets: try items.int64s("tag_offsets"), tags: try items.int32s("tags"))
         guard out.tagOffsets.count == m.items + 1, out.tagOffsets.last.map({ Int($0) == out.tags.count }) ?? false,

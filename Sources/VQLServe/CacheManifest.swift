@@ -28,6 +28,9 @@ public struct CacheManifest: Codable, Sendable, Equatable {
     public var eventsAppended: Int
     /// World size the caches were built with (the result does not depend on it).
     public var builtWithRanks: Int
+    /// The user features the model reads (their values are in users.safetensors); absent in
+    /// caches written before user features existed: none.
+    public var userFeatures: [ModelShape.UserFeature]?
 
     public init(modelPath: String, modelSHA256: String, configYAML: String, datasetPath: String, datasetSources: [String],
                 users: Int, items: Int, tags: Int, shape: ModelShape, eventsBuilt: Int, builtWithRanks: Int) {
@@ -46,6 +49,7 @@ public struct CacheManifest: Codable, Sendable, Equatable {
         self.eventsBuilt = eventsBuilt
         eventsAppended = 0
         self.builtWithRanks = builtWithRanks
+        userFeatures = shape.userFeatures
     }
 
     public static func read(directory: String) throws -> CacheManifest {

@@ -4,7 +4,7 @@ import VQLModel
 
 /// Scores a candidate item for a user from the user's cache alone, in O(H·K·(d_h + d_v)):
 ///
-///     o_h = Σ_c e^{q_h·C[c]_h/√d_h} U_{h,c} / Σ_c e^{q_h·C[c]_h/√d_h} N_{h,c},   logit = MLP([x, o])
+///     o_h = Σ_c e^{q_h·C[c]_h/√d_h} U_{h,c} / Σ_c e^{q_h·C[c]_h/√d_h} N_{h,c},   logit = MLP([x, o, e_u])
 ///
 /// exactly the training forward with quantized keys (up to float rounding): the temporal
 /// kernel and static bias are inside N and U, and the request time cancels in the ratio.
@@ -32,7 +32,7 @@ public final class CachedScorer: @unchecked Sendable {
 
     deinit { scratch.deallocate(); scores.deallocate(); attention.deallocate() }
 
-    /// The logit of `item` for user `u` (nil user: no history, o = 0).
+    /// The logit of `item` for user `u` (nil user: no history, o = 0, every user feature missing).
     public func logit(user u: Int?, item: Int) -> Float {
         let s = network.shape
         return itemInputs.withUnsafeBufferPointer { X in
@@ -50,7 +50,7 @@ public final class CachedScorer: @unchecked Sendable {
         return zero.withUnsafeBufferPointer { logit(user: u, input: $0.base, query: q) }
     }
 
-    /// logit = MLP([x, o]) with o from the user's cache for query q.
+    /// logit = MLP([x, o, e_u]) with o from the user's cache for query q, e_u from its features.
     func logit(user u: Int?, input x: UnsafePointer<Float>, query q: UnsafePointer<Float>) -> Float {
         let s = network.shape, H = s.heads, K = s.codebookSize, dh = s.keyDim, dv = s.valueDim
         let hpg = H / s.groups, gw = s.groupWidth
@@ -80,6 +80,6 @@ public final class CachedScorer: @unchecked Sendable {
                 }
             }
         }
-        return network.headLogit(input: x, attention: attention, scratch: scratch)
+        return caches.withUserFeatures(of: u) { network.headLogit(input: x, attention: attention, userFeatures: $0, scratch: scratch) }
     }
 }

@@ -26,8 +26,10 @@ public final class RawHistoryScorer: @unchecked Sendable {
 
     deinit { scratch.deallocate(); attention.deallocate() }
 
-    /// logit of `item` for a user whose history is (items, times), at request time `now`.
-    public func logit(item: Int, history items: UnsafeBufferPointer<Int32>, times: UnsafeBufferPointer<Int64>, now: Int64) -> Float {
+    /// logit of `item` for a user whose history is (items, times), at request time `now`, with
+    /// feature values `userFeatures` (nil: missing).
+    public func logit(item: Int, history items: UnsafeBufferPointer<Int32>, times: UnsafeBufferPointer<Int64>, now: Int64,
+                      userFeatures: UnsafePointer<Int32>? = nil) -> Float {
         let s = network.shape, H = s.heads, dh = s.keyDim, dv = s.valueDim, kw = s.keyWidth, vw = s.valueWidth
         let L = items.count, scale = 1 / Float(dh).squareRoot()
         if weights.count < L { weights = [Float](repeating: 0, count: L) }
@@ -52,7 +54,7 @@ public final class RawHistoryScorer: @unchecked Sendable {
             }
         }
         return vectors.inputs.withUnsafeBufferPointer { X in
-            network.headLogit(input: X.base + item * s.inputDim, attention: attention, scratch: scratch)
+            network.headLogit(input: X.base + item * s.inputDim, attention: attention, userFeatures: userFeatures, scratch: scratch)
         }
     }
 }

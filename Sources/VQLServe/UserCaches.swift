@@ -9,7 +9,8 @@ import VQLModel
 ///
 /// with t_ref the user's last event time at build and m_h a per-head shift that keeps the
 /// exponentials in float range (it cancels in the ratio of `CachedScorer`). Size per user:
-/// H·K·(d_v + 1) floats, one shift per head and t_ref, whatever the history length.
+/// H·K·(d_v + 1) floats, one shift per head and t_ref, whatever the history length, plus the
+/// user's F feature values when the model reads user features.
 public final class UserCaches: @unchecked Sendable {
     public let users: Int
     public let heads: Int
@@ -22,11 +23,16 @@ public final class UserCaches: @unchecked Sendable {
     public var shift: [Float]
     public var weightSums: [Float]
     public var valueSums: [Float]
+    /// F user feature values per user (`ModelShape.userFeatures` order); empty when F = 0.
+    public let userFeatureCount: Int
+    public var userFeatures: [Int32]
     /// Larger jumps of a head's exponent than this rescale the head (append path).
     static let rescaleMargin: Float = 20
 
-    public init(users: Int, heads: Int, groups: Int, codes: Int, valueDim: Int, decayPerMs: [Double]) {
+    public init(users: Int, heads: Int, groups: Int, codes: Int, valueDim: Int, decayPerMs: [Double], userFeatureCount: Int = 0) {
         self.users = users
+        self.userFeatureCount = userFeatureCount
+        userFeatures = [Int32](repeating: 0, count: users * userFeatureCount)
         self.heads = heads
         self.groups = groups
         self.codes = codes
@@ -44,10 +50,16 @@ public final class UserCaches: @unchecked Sendable {
     public convenience init(network: VQLNetwork, users: Int) {
         let s = network.shape
         self.init(users: users, heads: s.heads, groups: s.groups, codes: s.codebookSize, valueDim: s.valueDim,
-                  decayPerMs: network.decays().map { Double($0) / (s.timeUnitSeconds * 1000) })
+                  decayPerMs: network.decays().map { Double($0) / (s.timeUnitSeconds * 1000) }, userFeatureCount: s.userFeatures.count)
     }
 
-    public var bytesPerUser: Int { 8 + 4 * heads + 4 * heads * codes * (valueDim + 1) }
+    public var bytesPerUser: Int { 8 + 4 * heads + 4 * heads * codes * (valueDim + 1) + 4 * userFeatureCount }
+
+    /// User u's feature values (nil when the model reads none).
+    public func withUserFeatures<R>(of u: Int?, _ body: (UnsafePointer<Int32>?) -> R) -> R {
+        guard let u, userFeatureCount > 0 else { return body(nil) }
+        return userFeatures.withUnsafeBufferPointer { body($0.baseAddress! + u * userFeatureCount) }
+    }
 
     @inline(__always) func exponent(_ h: Int, item i: Int, time t: Int64, ref: Int64, items: ItemVectors) -> Float {
         Float(decayPerMs[h] * Double(t - ref)) + items.bias[i * heads + h]
@@ -112,7 +124,9 @@ public final class UserCaches: @unchecked Sendable {
 extension UserCaches {
     /// The same caches with the model's decays (read from a file before the model was known).
     public convenience init(adopting other: UserCaches, decayPerMs: [Double]) {
-        self.init(users: other.users, heads: other.heads, groups: other.groups, codes: other.codes, valueDim: other.valueDim, decayPerMs: decayPerMs)
+        self.init(users: other.users, heads: other.heads, groups: other.groups, codes: other.codes, valueDim: other.valueDim,
+                  decayPerMs: decayPerMs, userFeatureCount: other.userFeatureCount)
+        userFeatures = other.userFeatures
         tRef = other.tRef
         shift = other.shift
         weightSums = other.weightSums

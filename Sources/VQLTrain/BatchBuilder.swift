@@ -2,14 +2,24 @@ import VQLData
 import VQLModel
 
 /// Turns target events into samples: the target (item, time, label) and the user's events
-/// strictly before it in (time, file order), the last `maxLength` of them, oldest first.
+/// strictly before it in (time, file order), the last `maxLength` of them, oldest first,
+/// plus the user's values of the user features the model reads.
 public struct BatchBuilder: @unchecked Sendable {
     public let dataset: PreparedDataset
     public let maxLength: Int
+    /// The dataset arrays of the user features, in the model's order.
+    let userFeatureColumns: [UnsafePointer<Int32>]
 
-    public init(dataset: PreparedDataset, maxLength: Int) {
+    /// `userFeatures`: names of the dataset's user features the model reads, in its order.
+    public init(dataset: PreparedDataset, maxLength: Int, userFeatures: [String] = []) throws {
         self.dataset = dataset
         self.maxLength = maxLength
+        userFeatureColumns = try userFeatures.map { name in
+            guard let column = dataset.userFeature(name) else {
+                throw DataError(file: dataset.directory, "expected user feature \(name) in the dataset (has: \(dataset.manifest.userFeatures.map(\.name).joined(separator: ", ")))")
+            }
+            return column
+        }
     }
 
     /// History range of target event `e`.
@@ -28,6 +38,8 @@ public struct BatchBuilder: @unchecked Sendable {
                          label: dataset.eventLabel[e],
                          items: UnsafeBufferPointer(start: dataset.eventItem + h.lowerBound, count: h.count),
                          times: UnsafeBufferPointer(start: dataset.eventTime + h.lowerBound, count: h.count))
+            let u = Int(dataset.eventUser[e])
+            for column in userFeatureColumns { batch.userFeatures.append(column[u]) }
         }
     }
 

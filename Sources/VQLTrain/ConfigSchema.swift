@@ -167,6 +167,7 @@ extension RunConfig {
             .intList("model.mlp", \.model.mlp, "Hidden widths of the prediction MLP."),
             .int("model.recent_len", \.model.recentLen, min: 1, "S of the `recent` encoder: attention over the last S events only."),
             .int("model.retrieve_k", \.model.retrieveK, min: 1, "k of the `sim_hard` and `topk` encoders: events retrieved per sample."),
+            .bool("model.user_features", \.model.userFeatures, "Feed the dataset's user features (`user_feature_*.i32`, one `model.item_dim` embedding each, 0 = missing) to the MLP next to x_target and o; none when the dataset has none."),
 
             .int("train.seed", \.train.seed, min: 0, "Seed of every random stream (initialisation, epoch permutations, codeword seeding)."),
             .int("train.global_batch_size", \.train.globalBatchSize, min: 1, "Samples per optimizer step, summed over all ranks."),

@@ -29,6 +29,7 @@ extension RunConfig {
           mlp: [64, 32]
           recent_len: 50
           retrieve_k: 50
+          user_features: false
         train:
           seed: 1
           global_batch_size: 256

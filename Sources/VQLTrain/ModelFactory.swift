@@ -2,12 +2,17 @@ import VQLData
 import VQLModel
 
 extension RunConfig {
-    /// The model shape this config gives on `dataset`.
+    /// The model shape this config gives on `dataset`: with `model.user_features`, every user
+    /// feature of the dataset, in manifest order.
     public func modelShape(dataset: PreparedDataset) throws -> ModelShape {
-        try modelShape(itemCount: dataset.itemCount, tagCount: dataset.tagCount)
+        var s = try modelShape(itemCount: dataset.itemCount, tagCount: dataset.tagCount)
+        if model.userFeatures {
+            s.userFeatures = dataset.manifest.userFeatures.map { .init(name: $0.name, vocabularySize: $0.vocabularySize) }
+        }
+        return s
     }
 
-    /// The model shape this config gives for these vocabulary sizes.
+    /// The model shape this config gives for these vocabulary sizes, without user features.
     public func modelShape(itemCount: Int, tagCount: Int) throws -> ModelShape {
         var s = ModelShape(itemCount: itemCount, tagCount: tagCount)
         guard let encoder = EncoderKind(rawValue: model.encoder) else {

@@ -45,6 +45,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
         public var mlp = [64, 32]
         public var recentLen = 50
         public var retrieveK = 50
+        public var userFeatures = false
         public init() {}
         enum CodingKeys: String, CodingKey {
             case encoder, itemDim = "item_dim", heads, groups, keyDim = "key_dim"
@@ -52,6 +53,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
             case commitment, emaDecay = "ema_decay", reseedEvery = "reseed_every"
             case reseedThreshold = "reseed_threshold", timeUnitSeconds = "time_unit_seconds"
             case staticBias = "static_bias", mlp, recentLen = "recent_len", retrieveK = "retrieve_k"
+            case userFeatures = "user_features"
         }
     }
 

@@ -44,8 +44,9 @@ public final class Trainer {
             throw ConfigError(source: "config", key: "data.path", message: "the training split of \(config.data.path) is empty")
         }
         sharding = UserSharding(dataset: dataset, ranks: world.size)
-        builder = BatchBuilder(dataset: dataset, maxLength: config.data.maxLen)
-        network = VQLNetwork(shape: try config.modelShape(dataset: dataset), itemTags: builder.itemTags, seed: UInt64(config.train.seed))
+        let shape = try config.modelShape(dataset: dataset)
+        builder = try BatchBuilder(dataset: dataset, maxLength: config.data.maxLen, userFeatures: shape.userFeatures.map(\.name))
+        network = VQLNetwork(shape: shape, itemTags: builder.itemTags, seed: UInt64(config.train.seed))
         exchange = GradientExchange(world: world)
         seeding = CodebookSeeding(dataset: dataset)
         schedule = SampleSchedule(sampleCount: split.train.count, batchSize: config.train.globalBatchSize, seed: UInt64(config.train.seed))

@@ -28,6 +28,7 @@ struct ServingSession {
         }
         var shape = try config.modelShape(itemCount: manifest.items, tagCount: manifest.tags)
         shape.encoder = .vq
+        shape.userFeatures = manifest.userFeatures ?? []
         // the decays λ_h/τ are the model's: read the arrays first, then adopt them
         var dir = try CacheDirectory.read(path, decayPerMs: [Double](repeating: 0, count: manifest.heads))
         let net = VQLNetwork(shape: shape, itemTags: dir.itemTags, seed: 0)

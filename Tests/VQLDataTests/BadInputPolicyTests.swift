@@ -70,6 +70,12 @@ let badInputCases: [BadInputCase] = [
                   "item_categories.csv": lines(["video_id,feat", "2,\"[1, x]\""])],
           strictPrefix: "item_categories.csv:2: ", strictPhrase: "column feat",
           reason: DropReason.notNumeric, keptEvents: 1),
+    .init(name: "kuairec time text that is not a time", format: .kuairec,
+          files: ["big_matrix.csv": lines([KuaiRecPreparer.matrixColumns.joined(separator: ","), "1,2,1,1,,,10.5,2.5",
+                                           "1,3,1,1,2020-02-30 10:00:00,,NaN,2.5"]),
+                  "item_categories.csv": lines(["video_id,feat", "2,[1]"])],
+          strictPrefix: "big_matrix.csv:3: ", strictPhrase: "column time: expected a Beijing time like 2020-07-05 00:08:23.438",
+          reason: DropReason.notNumeric, keptEvents: 1),
 ]
 
 @Test(arguments: badInputCases)

@@ -27,6 +27,11 @@ import Testing
     #expect(s.timeEndMs == 1_415_750_400_000)
     let r = try PrepareConfigFile.parse(yaml: "prepare: {format: recbole, input: x, tag_fields: [genre], split_fields: [genre], label: score, threshold: 3.5}", source: "r.yaml")
     #expect(r.tagFields == ["genre"] && r.splitFields == ["genre"] && r.labelColumn == "score" && r.labelThreshold == 3.5)
+    #expect(r.userFeatureFields == nil)  // the format's default
+    let u = try PrepareConfigFile.parse(yaml: "prepare: {format: recbole, input: x, user_feature_fields: [age, gender]}", source: "u.yaml")
+    #expect(u.userFeatureFields == ["age", "gender"])
+    let none = try PrepareConfigFile.parse(yaml: "prepare: {format: tmall, input: x, user_feature_fields: []}", source: "n.yaml")
+    #expect(none.userFeatureFields == [])
 }
 
 @Test func badPrepareConfigNamesFileLineAndKey() throws {
@@ -36,6 +41,7 @@ import Testing
         ("prepare:\n  input: x\n  colour: red\n", 3, "prepare.colour: unknown key"),
         ("prepare:\n  target_actions: [2, 7]\n", 2, "expected values in 0...3"),
         ("prepare:\n  time_start: yesterday\n", 2, "prepare.time_start: expected Unix milliseconds or a date"),
+        ("prepare:\n  input: x\n  user_feature_fields: gender\n", 3, "prepare.user_feature_fields: expected a list"),
     ]
     for (yaml, line, phrase) in cases {
         do {

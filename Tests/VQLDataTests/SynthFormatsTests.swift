@@ -3,8 +3,10 @@ import Testing
 @testable import VQLData
 
 /// Each synthetic format prepares back to its events: every event kept (kuairec: except the
-/// rows written without a timestamp, which are counted), labels equal to the clicks.
-@Test(arguments: [PrepareSettings.Format.kuairec, .tmall, .recbole])
+/// rows written without a timestamp or time text, which are counted), labels equal to the
+/// clicks; its user feature file gives features to every user with a row (all but every
+/// tenth) and ignores the extra users.
+@Test(arguments: [PrepareSettings.Format.kuairand, .kuairec, .tmall, .recbole])
 func synthesizedFormatsPrepareBackToTheirEvents(_ format: PrepareSettings.Format) throws {
     let dir = TempDir("synthformats")
     defer { dir.cleanup() }
@@ -23,11 +25,24 @@ func synthesizedFormatsPrepareBackToTheirEvents(_ format: PrepareSettings.Format
     if format == .kuairec {
         #expect(untimed > 0 && untimed < synth.events / 50)
         #expect(abs(summary.positives - synth.clicks) <= untimed)
+        #expect(summary.timeFromText > 0 && summary.timeFromText < synth.events / 50)
     } else {
         #expect(untimed == 0)
         #expect(summary.positives == synth.clicks)
     }
+    let u = try #require(summary.userFeatures)
+    #expect(u.none == nil)
+    #expect(u.columns.count == [.kuairand: 26, .kuairec: 26, .tmall: 2, .recbole: 4][format])
+    #expect(u.usersWithFeatures == 23 && u.usersWithoutFeatures == 2)  // users 9 and 19 have no row
+    #expect(u.rowsNotInLog == SyntheticUserFeatures.extraUsers(SynthSettings(users: 25)) && u.duplicateRows == 0)
     let d = try PreparedDataset(directory: s.output)
+    for f in d.manifest.userFeatures {
+        let values = try #require(d.userFeature(f.name))
+        for user in 0..<d.userCount where !SyntheticUserFeatures.hasRow(Int((d.userRawIds[user] - 1000) / 17)) {
+            #expect(values[user] == 0, "\(f.name): user \(d.userRawIds[user]) has no row")
+        }
+        #expect(f.vocabularySize >= 2, "\(f.name)")
+    }
     // Times never decrease within a user.
     for u in 0..<d.userCount {
         let r = d.events(ofUser: u)

@@ -3,7 +3,11 @@ import VQLCore
 
 /// A small random model and batch for gradient and property tests.
 enum Fixtures {
-    static func shape(_ encoder: EncoderKind, heads: Int = 4, groups: Int = 2, keyNorm: Bool = true, staticBias: Bool = true) -> ModelShape {
+    /// Vocabulary sizes of the user features of `shape(userFeatures: true)`.
+    static let userFeatureSizes = [3, 5]
+
+    static func shape(_ encoder: EncoderKind, heads: Int = 4, groups: Int = 2, keyNorm: Bool = true, staticBias: Bool = true,
+                      userFeatures: Bool = false) -> ModelShape {
         var s = ModelShape(itemCount: 40, tagCount: 7)
         s.encoder = encoder
         s.itemDim = 4
@@ -20,6 +24,7 @@ enum Fixtures {
         // small enough that the baselines' selections drop positions of the test batches
         s.recentLength = 4
         s.retrieveK = 4
+        if userFeatures { s.userFeatures = userFeatureSizes.enumerated().map { .init(name: "f\($0.offset)", vocabularySize: $0.element) } }
         return s
     }
 
@@ -30,8 +35,9 @@ enum Fixtures {
         })
     }
 
-    /// Samples with history lengths `lengths`, random items and increasing times (ms).
-    static func batch(lengths: [Int], items: Int, seed: UInt64) -> SampleBatch {
+    /// Samples with history lengths `lengths`, random items and increasing times (ms), and
+    /// random values (0 = missing included) of user features with `userFeatureSizes`.
+    static func batch(lengths: [Int], items: Int, seed: UInt64, userFeatureSizes: [Int] = []) -> SampleBatch {
         var rng = RandomSource(seed: seed)
         var b = SampleBatch()
         for (s, L) in lengths.enumerated() {
@@ -44,6 +50,7 @@ enum Fixtures {
                     b.append(user: Int32(s), targetItem: Int32(rng.below(items)), targetTime: t, label: Float(rng.below(2)), items: ip, times: tp)
                 }
             }
+            for size in userFeatureSizes { b.userFeatures.append(Int32(rng.below(size))) }
         }
         return b
     }
@@ -75,6 +82,7 @@ enum Fixtures {
                 }
             }
         }
+        net.userFeatureEmbedding?.table.initialize(std: 1, rng: &rng)
         return net
     }
 }

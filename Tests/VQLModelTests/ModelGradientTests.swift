@@ -3,11 +3,20 @@ import VQLCore
 @testable import VQLModel
 
 /// DESIGN §6.1: every parameter's gradient against central differences, codes frozen.
+/// Settings: encoder, key norm, static bias, user features in the MLP input.
 struct ModelGradientTests {
-    static let settings: [(EncoderKind, Bool, Bool)] = [
-        (.vq, true, true), (.full, true, true), (.vq, false, false), (.full, false, true),
-        (.recent, true, true), (.simHard, true, true), (.topk, true, true), (.topk, false, false), (.mean, true, true),
+    static let settings: [(EncoderKind, Bool, Bool, Bool)] = [
+        (.vq, true, true, true), (.full, true, true, true), (.vq, false, false, false), (.full, false, true, false),
+        (.recent, true, true, true), (.simHard, true, true, true), (.topk, true, true, true), (.topk, false, false, true),
+        (.mean, true, true, true),
     ]
+
+    static func setup(_ encoder: EncoderKind, _ keyNorm: Bool, _ staticBias: Bool, _ userFeatures: Bool, lengths: [Int],
+                      seed: UInt64) -> (VQLNetwork, SampleBatch) {
+        let net = Fixtures.network(Fixtures.shape(encoder, keyNorm: keyNorm, staticBias: staticBias, userFeatures: userFeatures))
+        let batch = Fixtures.batch(lengths: lengths, items: 40, seed: seed, userFeatureSizes: userFeatures ? Fixtures.userFeatureSizes : [])
+        return (net, batch)
+    }
 
     /// Loss of the whole tower for the batch, as the trainer defines it (mean over the batch).
     func loss(_ net: VQLNetwork, _ batch: SampleBatch) -> Double {
@@ -25,9 +34,8 @@ struct ModelGradientTests {
     }
 
     @Test(arguments: settings)
-    func everyDenseTensor(encoder: EncoderKind, keyNorm: Bool, staticBias: Bool) {
-        let net = Fixtures.network(Fixtures.shape(encoder, keyNorm: keyNorm, staticBias: staticBias))
-        let batch = Fixtures.batch(lengths: [0, 1, 5, 12, 30], items: 40, seed: 3)
+    func everyDenseTensor(encoder: EncoderKind, keyNorm: Bool, staticBias: Bool, userFeatures: Bool) {
+        let (net, batch) = Self.setup(encoder, keyNorm, staticBias, userFeatures, lengths: [0, 1, 5, 12, 30], seed: 3)
         gradients(net, batch)
         let check = DirectionalCheck()
         for slot in net.params.slots {
@@ -40,10 +48,10 @@ struct ModelGradientTests {
     }
 
     @Test(arguments: settings)
-    func everySparseTable(encoder: EncoderKind, keyNorm: Bool, staticBias: Bool) {
-        let net = Fixtures.network(Fixtures.shape(encoder, keyNorm: keyNorm, staticBias: staticBias))
-        let batch = Fixtures.batch(lengths: [0, 1, 5, 12, 30], items: 40, seed: 4)
+    func everySparseTable(encoder: EncoderKind, keyNorm: Bool, staticBias: Bool, userFeatures: Bool) {
+        let (net, batch) = Self.setup(encoder, keyNorm, staticBias, userFeatures, lengths: [0, 1, 5, 12, 30], seed: 4)
         gradients(net, batch)
+        #expect(net.tables.contains { $0.name == "user_feature_embedding" } == userFeatures)
         let check = DirectionalCheck()
         for table in net.tables {
             var dense = [Float](repeating: 0, count: table.rows * table.width)
@@ -71,5 +79,40 @@ struct ModelGradientTests {
             }
             #expect(err > 2e-2, "a 10% error in \(name) went unnoticed (\(err))")
         }
+    }
+}
+
+/// The user feature embeddings in the MLP input: which rows a batch touches, what missing
+/// means, and that the logit depends on them.
+struct UserFeatureInputTests {
+    @Test func rowsTouchedAreTheSamplesValuesAndEmptyMeansMissing() {
+        let net = Fixtures.network(Fixtures.shape(.vq, userFeatures: true))
+        var batch = Fixtures.batch(lengths: [2, 3, 4], items: 40, seed: 9)
+        // sizes [3, 5]: feature 0 rows 0..<3, feature 1 rows 3..<8
+        batch.userFeatures = [0, 4, 2, 0, 2, 1]
+        net.zeroGradients()
+        net.forward(batch)
+        net.backward(labels: batch.label, scale: 1)
+        let ue = net.userFeatureEmbedding!
+        #expect(ue.table.rows == 8 && ue.offsets == [0, 3])
+        #expect(ue.table.gradient.rowIds.sorted() == [0, 2, 3, 4, 7])  // (0,4) (2,0) (2,1) → rows 0,7 2,3 2,4
+        let withValues = net.forward(batch)
+        batch.userFeatures = [0, 0, 0, 0, 0, 0]
+        let zeros = net.forward(batch)
+        batch.userFeatures = []
+        #expect(net.forward(batch) == zeros)
+        #expect(withValues[0] != zeros[0] && withValues[1] != zeros[1])
+        #expect(withValues.count == 3)
+    }
+
+    /// User features leave the initial item tables and projections as they were (the user
+    /// table is drawn last; only the first MLP layer is wider).
+    @Test func userFeaturesDoNotChangeTheOtherInitialTensors() {
+        let plain = VQLNetwork(shape: Fixtures.shape(.vq), itemTags: Fixtures.tags(items: 40, tags: 7, seed: 1), seed: 5)
+        let with = VQLNetwork(shape: Fixtures.shape(.vq, userFeatures: true), itemTags: Fixtures.tags(items: 40, tags: 7, seed: 1), seed: 5)
+        #expect(plain.itemTable.values.array == with.itemTable.values.array)
+        #expect(Array(UnsafeBufferPointer(start: plain.params.value("key.weight"), count: plain.params.slot("key.weight").count))
+                == Array(UnsafeBufferPointer(start: with.params.value("key.weight"), count: with.params.slot("key.weight").count)))
+        #expect(with.params.slot("mlp0.weight").shape == [6, 8 + 12 + 8])  // [x 2·4, o 4·3, e 2·4]
     }
 }

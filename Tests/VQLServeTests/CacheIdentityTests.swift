@@ -4,19 +4,25 @@ import VQLModel
 @testable import VQLServe
 
 /// DESIGN §6.2: scores from a user's cache equal the training-path forward with quantized
-/// keys, for any history length, with the temporal kernel and the static bias active.
+/// keys, for any history length, with the temporal kernel and the static bias active, and
+/// with the user's features in the MLP input.
 struct CacheIdentityTests {
     static let itemCount = 60
+    /// Vocabulary sizes of the user features of `network(userFeatures: true)`, and one user's values.
+    static let userFeatureSizes = [4, 6]
+    static let someUserFeatures: [Int32] = [3, 1]
 
-    static func network(heads: Int, groups: Int, staticBias: Bool, seed: UInt64) -> VQLNetwork {
+    static func network(heads: Int, groups: Int, staticBias: Bool, seed: UInt64, userFeatures: Bool = false) -> VQLNetwork {
         var s = ModelShape(itemCount: itemCount, tagCount: 9)
         s.itemDim = 6; s.heads = heads; s.groups = groups; s.keyDim = 4; s.valueDim = 5; s.codebookSize = 8
         s.staticBias = staticBias; s.mlp = [12, 6]; s.timeUnitSeconds = 86_400
+        if userFeatures { s.userFeatures = userFeatureSizes.enumerated().map { .init(name: "f\($0.offset)", vocabularySize: $0.element) } }
         var rng = RandomSource(seed: seed)
         let tags = ItemTags(lists: (0..<itemCount).map { i in i % 7 == 0 ? [] : [Int32(rng.below(9)), Int32(rng.below(9))] })
         let net = VQLNetwork(shape: s, itemTags: tags, seed: seed)
         net.itemTable.initialize(std: 1, rng: &rng)
         if let tb = net.tagBias { tb.initialize(std: 1, rng: &rng) }
+        net.userFeatureEmbedding?.table.initialize(std: 1, rng: &rng)
         let rho = net.params.value("decay.rho")
         for h in 0..<heads { rho[h] = Float(h) - 1 }   // λ from 0.3 to several per day
         let cb = net.codebooks!
@@ -40,29 +46,40 @@ struct CacheIdentityTests {
         return (items, times, t + Int64(rng.below(50_000_000)))
     }
 
-    func trainingLogit(_ net: VQLNetwork, _ h: (items: [Int32], times: [Int64], now: Int64), candidate: Int32) -> Float {
+    /// The training forward's logit of one sample (user feature values `userFeatures`, empty = missing).
+    func trainingLogit(_ net: VQLNetwork, _ h: (items: [Int32], times: [Int64], now: Int64), candidate: Int32,
+                       userFeatures: [Int32] = []) -> Float {
         var batch = SampleBatch()
         h.items.withUnsafeBufferPointer { i in
             h.times.withUnsafeBufferPointer { t in
                 batch.append(user: 0, targetItem: candidate, targetTime: h.now, label: 1, items: i, times: t)
             }
         }
+        batch.userFeatures = userFeatures
         return net.forward(batch)[0]
     }
 
-    @Test(arguments: [(4, 2, true), (4, 1, true), (4, 4, false), (2, 2, true), (6, 3, true)])
-    func cacheScoresEqualTheTrainingForward(heads: Int, groups: Int, staticBias: Bool) {
-        let net = Self.network(heads: heads, groups: groups, staticBias: staticBias, seed: UInt64(heads * 10 + groups))
+    @Test(arguments: [(4, 2, true, true), (4, 1, true, false), (4, 4, false, true), (2, 2, true, false), (6, 3, true, true)])
+    func cacheScoresEqualTheTrainingForward(heads: Int, groups: Int, staticBias: Bool, userFeatures: Bool) {
+        let net = Self.network(heads: heads, groups: groups, staticBias: staticBias, seed: UInt64(heads * 10 + groups), userFeatures: userFeatures)
         let vectors = net.itemVectors((0..<Int32(Self.itemCount)).map { $0 })
+        let features = userFeatures ? Self.someUserFeatures : []
         for (k, L) in [0, 1, 2, 37, 2_000].enumerated() {
             let h = Self.history(L, seed: UInt64(100 + k))
             let caches = UserCaches(network: net, users: 1)
+            caches.userFeatures = features
             h.items.withUnsafeBufferPointer { i in h.times.withUnsafeBufferPointer { caches.build(user: 0, items: i, times: $0, vectors: vectors) } }
             let scorer = CachedScorer(network: net, caches: caches, vectors: vectors)
             for candidate in [Int32(0), 13, 59] {
-                let expected = trainingLogit(net, h, candidate: candidate)
+                let expected = trainingLogit(net, h, candidate: candidate, userFeatures: features)
                 let got = scorer.logit(user: 0, item: Int(candidate))
                 #expect(abs(got - expected) <= 1e-4 * max(1, abs(expected)), "L=\(L) H=\(heads) G=\(groups): cache \(got) vs forward \(expected)")
+                if userFeatures && L == 0 {
+                    // an unknown user: no history and every feature missing
+                    let unknown = trainingLogit(net, h, candidate: candidate, userFeatures: [0, 0])
+                    #expect(abs(scorer.logit(user: nil, item: Int(candidate)) - unknown) <= 1e-4 * max(1, abs(unknown)))
+                    #expect(abs(unknown - expected) > 1e-3, "the user's features should change the score")
+                }
             }
         }
     }

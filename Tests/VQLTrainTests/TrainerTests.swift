@@ -44,6 +44,39 @@ func modelState(_ t: Trainer) -> [Float] {
         }
     }
 
+    /// With `model.user_features` every user feature of the dataset is in the shape, each
+    /// sample carries its user's values, and training moves the rows of the values it saw.
+    @Test func userFeaturesAreFedToTheModelAndTrained() throws {
+        let t = try Trainer(config: try TrainerFixture.config(["model.user_features=true", "train.max_steps=10"]),
+                            world: TrainerFixture.world, runDirectory: nil)
+        let d = t.dataset
+        #expect(t.network.shape.userFeatures.map(\.name) == d.manifest.userFeatures.map(\.name))
+        #expect(t.network.shape.userFeatures.count == 26)
+        let ue = try #require(t.network.userFeatureEmbedding)
+        var batch = SampleBatch()
+        let events: [Int64] = [0, Int64(d.eventCount / 2), Int64(d.eventCount - 1)]
+        t.builder.append(events: events, to: &batch)
+        #expect(batch.userFeatures.count == 3 * 26)
+        for (s, e) in events.enumerated() {
+            let u = Int(d.eventUser[Int(e)])
+            for (k, f) in t.network.shape.userFeatures.enumerated() {
+                #expect(batch.userFeatures[s * 26 + k] == d.userFeature(f.name)![u], "sample \(s) \(f.name)")
+            }
+        }
+        let before = ue.table.values.array
+        for _ in 0..<10 { #expect(try t.trainStep().isFinite) }
+        let after = ue.table.values.array
+        // user_active_degree (feature 0) of the first event's user: its row must have moved
+        let u0 = Int(d.eventUser[0]), row = Int(ue.offsets[0]) + Int(d.userFeature("user_active_degree")![u0])
+        let w = ue.table.width
+        #expect(Array(after[(row * w)..<((row + 1) * w)]) != Array(before[(row * w)..<((row + 1) * w)]))
+        // without the key, the model has no user features and samples carry none
+        let plain = try Trainer(config: try TrainerFixture.config(), world: TrainerFixture.world, runDirectory: nil)
+        var plainBatch = SampleBatch()
+        plain.builder.append(events: events, to: &plainBatch)
+        #expect(plain.network.userFeatureEmbedding == nil && plainBatch.userFeatures.isEmpty)
+    }
+
     @Test func deadCodesAreReseededFromLiveKeysIdentically() throws {
         let t = try Trainer(config: try TrainerFixture.config(), world: TrainerFixture.world, runDirectory: nil)
         let cb = try #require(t.network.codebooks)

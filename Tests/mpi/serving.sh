@@ -2,6 +2,7 @@
 # Caches and scoring through the CLI: a cache built under np=2 equals one built under np=1
 # (bitwise), `vql score` answers known, unknown-user and unknown-item requests, a cache is
 # refused with another model, and `vql cache append` changes the appended user's score only.
+# The model reads the dataset's user features, so the caches carry their values too.
 source "$(dirname "$0")/_lib.bash"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -10,7 +11,7 @@ trap 'rm -rf "$work"' EXIT
 "$VQL_BIN" prepare --format kuairand --input "$work/raw" --out "$work/prepared" >/dev/null
 cat > "$work/cfg.yaml" <<YAML
 data: {path: "$work/prepared", max_len: 64}
-model: {item_dim: 8, heads: 4, groups: 2, key_dim: 8, value_dim: 8, codebook_size: 16, mlp: [16]}
+model: {item_dim: 8, heads: 4, groups: 2, key_dim: 8, value_dim: 8, codebook_size: 16, mlp: [16], user_features: true}
 train: {global_batch_size: 32, max_steps: 10, eval_every: 0}
 YAML
 "$VQL_BIN" train --config "$work/cfg.yaml" --out "$work/run" > "$work/train.log" 2>&1 || { cat "$work/train.log"; fail "training"; }
@@ -20,6 +21,8 @@ vql_mpirun 1 "$VQL_BIN" build-cache --run "$work/run" --out "$work/cache1" > "$w
 vql_mpirun 2 "$VQL_BIN" build-cache --run "$work/run" --out "$work/cache2" > "$work/c2.log" 2>&1 || { cat "$work/c2.log"; fail "build-cache np=2"; }
 cmp "$work/cache1/users.safetensors" "$work/cache2/users.safetensors" || fail "the np=2 cache differs from the np=1 cache"
 cmp "$work/cache1/items.safetensors" "$work/cache2/items.safetensors" || fail "the np=2 item→code table differs from np=1"
+grep -q '"name" : "user_active_degree"' "$work/cache1/manifest.json" || fail "the cache manifest lists no user features"
+grep -q '"user_features"' "$work/cache1/users.safetensors" || fail "the cache holds no user feature values"
 echo "ok: cache built under np=2 is byte-identical to np=1"
 
 user=$(sed -n 2p "$work/raw/log_standard_4_08_to_4_21_1k.csv" | cut -d, -f1)

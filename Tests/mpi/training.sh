@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # DESIGN §6.3 and the failure contract, on real OpenMPI with the real CLI:
 #  - np=2 and np=1 with the same global batch end with the same parameters (≤ 1e-4 relative
-#    after 24 steps), and np=2 twice is bitwise identical;
+#    after 24 steps), and np=2 twice is bitwise identical (vq with user features, full without);
 #  - a failure injected on rank 1 only ends the job non-zero within 30 s, naming rank 1.
 source "$(dirname "$0")/_lib.bash"
 work="$(mktemp -d)"
@@ -9,10 +9,10 @@ trap 'rm -rf "$work"' EXIT
 
 "$VQL_BIN" synth --format kuairand --out "$work/raw" --users 40 --items 300 --tags 12 --mean-len 200 --seed 3 >/dev/null
 "$VQL_BIN" prepare --format kuairand --input "$work/raw" --out "$work/prepared" >/dev/null
-config() { # ENCODER
+config() { # ENCODER USER_FEATURES
 cat > "$work/cfg.yaml" <<YAML
 data: {path: "$work/prepared", max_len: 128}
-model: {encoder: $1, item_dim: 8, heads: 4, groups: 2, key_dim: 8, value_dim: 8, codebook_size: 16, mlp: [16], reseed_every: 10}
+model: {encoder: $1, item_dim: 8, heads: 4, groups: 2, key_dim: 8, value_dim: 8, codebook_size: 16, mlp: [16], reseed_every: 10, user_features: ${2:-false}}
 train: {global_batch_size: 64, max_steps: 24, eval_every: 12, log_every: 4}
 eval: {max_samples: 500}
 YAML
@@ -24,8 +24,9 @@ train() { # NP OUT [extra env…]
     "$(dirname "$0")/_lib.bash" "$np" "$work/cfg.yaml" "$out"
 }
 
-for encoder in vq full; do
-  config "$encoder"
+for setting in vq:true full:false; do
+  encoder="${setting%%:*}"
+  config "$encoder" "${setting#*:}"
   train 1 "$work/np1_$encoder" > "$work/np1.log" 2>&1 || { cat "$work/np1.log"; fail "np=1 training ($encoder)"; }
   train 2 "$work/np2a_$encoder" > "$work/np2a.log" 2>&1 || { cat "$work/np2a.log"; fail "np=2 training ($encoder)"; }
   train 2 "$work/np2b_$encoder" > "$work/np2b.log" 2>&1 || { cat "$work/np2b.log"; fail "np=2 training, second run ($encoder)"; }
