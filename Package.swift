@@ -29,10 +29,11 @@ let package = Package(
         // Raw C surfaces: MPI (macros exposed as inline getters) and OpenBLAS's CBLAS.
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c"),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CLibc", path: "Sources/CLibc"),
         // Float32 buffers, flat parameter stores, BLAS, RNG, elementwise ops.
         .target(name: "VQLCore", dependencies: ["COpenBLAS"], swiftSettings: hotLoops),
         // Raw dataset readers, synthetic generator, prepared (memory-mapped) format, samples.
-        .target(name: "VQLData", dependencies: ["VQLCore", .product(name: "Yams", package: "Yams")], swiftSettings: hotLoops),
+        .target(name: "VQLData", dependencies: ["VQLCore", "CLibc", .product(name: "Yams", package: "Yams")], swiftSettings: hotLoops),
         // Layers (forward/backward pairs), vector quantizer, the VQL model, optimizers.
         .target(name: "VQLModel", dependencies: ["VQLCore", "VQLData"], swiftSettings: hotLoops),
         // Typed Swift API over MPI: world, collectives, abort.

@@ -3,7 +3,7 @@
 final class ColumnBuilder<T>: @unchecked Sendable {
     private(set) var pointer: UnsafeMutablePointer<T>
     private(set) var count = 0
-    private var capacity: Int
+    private(set) var capacity: Int
 
     init(capacity: Int = 1024) {
         self.capacity = max(capacity, 16)

@@ -1,3 +1,4 @@
+import CLibc
 import Foundation
 
 /// `vql prepare`: dispatches on `PrepareSettings.format` and runs the shared tail (filters,
@@ -9,6 +10,11 @@ public enum DatasetPreparer {
         guard FileManager.default.fileExists(atPath: s.input) else {
             throw DataError(file: s.input, "input directory not found")
         }
+        // Column buffers of a few MB are freed as soon as they are copied on; glibc would
+        // raise its mmap threshold after the first such free and keep later ones in the
+        // heap, so freed columns would still count in the resident set. A fixed threshold
+        // keeps big buffers in their own mappings, returned to the system when freed.
+        _ = vql_set_mmap_threshold(1 << 20)
         switch s.format {
         case .kuairand: return try KuaiRandPreparer.prepare(s)
         case .kuairec: return try KuaiRecPreparer.prepare(s)

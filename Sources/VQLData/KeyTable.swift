@@ -6,8 +6,13 @@
 /// go through a `Dictionary`. A table holds one kind of key; which kind is fixed by the first
 /// insertion.
 public final class KeyTable {
-    private var slotKeys: UnsafeMutablePointer<Int64>
-    private var slotIds: UnsafeMutablePointer<Int32>
+    /// Open-addressing slots: key and id side by side, so a probe touches one cache line
+    /// (the tables of big logs outgrow the caches; two arrays would cost two misses).
+    private struct Slot {
+        var key: Int64
+        var id: Int64  // provisional id, -1 = empty (64-bit keeps the slot 16 bytes, aligned)
+    }
+    private var slots: UnsafeMutablePointer<Slot>
     private var slotCount: Int
     private var mask: Int
     private var shift: Int
@@ -19,17 +24,13 @@ public final class KeyTable {
 
     public init() {
         slotCount = 1024
-        slotKeys = .allocate(capacity: slotCount)
-        slotIds = .allocate(capacity: slotCount)
-        slotIds.initialize(repeating: -1, count: slotCount)
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: Slot(key: 0, id: -1), count: slotCount)
         mask = 1023
         shift = 64 - 10
     }
 
-    deinit {
-        slotKeys.deallocate()
-        slotIds.deallocate()
-    }
+    deinit { slots.deallocate() }
 
     /// Number of distinct keys seen.
     public var count: Int { tokens.isEmpty ? intKeys.count : tokens.count }
@@ -43,17 +44,16 @@ public final class KeyTable {
     /// read once into locals: each access of a stored `var` costs an exclusivity check.)
     @inline(__always)
     public func id(_ k: Int64) -> Int32 {
-        let ids = slotIds, keys = slotKeys, m = mask
+        let table = slots, m = mask
         var s = Self.slot(k, shift)
         while true {
-            let v = ids[s]
-            if v < 0 { break }
-            if keys[s] == k { return v }
+            let slot = table[s]
+            if slot.id < 0 { break }
+            if slot.key == k { return Int32(truncatingIfNeeded: slot.id) }
             s = (s + 1) & m
         }
         let v = Int32(intKeys.count)
-        keys[s] = k
-        ids[s] = v
+        table[s] = Slot(key: k, id: Int64(v))
         intKeys.append(k)
         if intKeys.count * 2 > slotCount { grow() }
         return v
@@ -61,12 +61,12 @@ public final class KeyTable {
 
     /// The provisional id of integer key `k`, or nil if never inserted.
     public func find(_ k: Int64) -> Int32? {
-        let ids = slotIds, keys = slotKeys, m = mask
+        let table = slots, m = mask
         var s = Self.slot(k, shift)
         while true {
-            let v = ids[s]
-            if v < 0 { return nil }
-            if keys[s] == k { return v }
+            let slot = table[s]
+            if slot.id < 0 { return nil }
+            if slot.key == k { return Int32(truncatingIfNeeded: slot.id) }
             s = (s + 1) & m
         }
     }
@@ -84,20 +84,17 @@ public final class KeyTable {
 
     private func grow() {
         let n = slotCount * 2
-        slotKeys.deallocate()
-        slotIds.deallocate()
-        slotKeys = .allocate(capacity: n)
-        slotIds = .allocate(capacity: n)
-        slotIds.initialize(repeating: -1, count: n)
+        slots.deallocate()
+        slots = .allocate(capacity: n)
+        slots.initialize(repeating: Slot(key: 0, id: -1), count: n)
         slotCount = n
         mask = n - 1
         shift -= 1
-        let ids = slotIds, keys = slotKeys
+        let table = slots
         for (v, k) in intKeys.enumerated() {
             var s = Self.slot(k, shift)
-            while ids[s] >= 0 { s = (s + 1) & mask }
-            keys[s] = k
-            ids[s] = Int32(v)
+            while table[s].id >= 0 { s = (s + 1) & mask }
+            table[s] = Slot(key: k, id: Int64(v))
         }
     }
 

@@ -55,3 +55,16 @@ struct SharedPointer<T>: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<T>
     init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }
+
+extension KuaiRandReader {
+    /// Parses the rows of one log file on this thread as a prepare does (ids, columns,
+    /// checks), for `vql debug parse-bench --full`. Returns the rows kept.
+    public static func parseLogForBenchmark(path: String) throws -> Int {
+        var g = RowGuard(policy: .strict)
+        let dir = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
+        guard let (r, _) = try SourceFile.open(dir, name, columns: KuaiRandFormat.logColumns, &g, hashing: false) else { return 0 }
+        var chunk = LogChunk(bytes: r.fileSize)
+        try parseRows(r, into: &chunk, guard: &g, labelIndex: 5, progress: PrepareProgress())
+        return chunk.time.count
+    }
+}

@@ -9,18 +9,26 @@ public enum KuaiRandReader {
     /// hashing; `assemble` maps each chunk's distinct keys to the log's ids.
     /// (`@unchecked`: a chunk's tables are used by one task at a time.)
     struct LogChunk: @unchecked Sendable {
-        let user = ColumnBuilder<Int32>()
-        let item = ColumnBuilder<Int32>()
+        let user: ColumnBuilder<Int32>
+        let item: ColumnBuilder<Int32>
         let users = KeyTable()
         let items = KeyTable()
-        let time = ColumnBuilder<Int64>()
-        let label = ColumnBuilder<Float>()
+        let time: ColumnBuilder<Int64>
+        let label: ColumnBuilder<Float>
         /// `is_rand` per event (1 = random exposure), kept as the event flag column `is_rand`.
-        let isRand = ColumnBuilder<UInt8>()
+        let isRand: ColumnBuilder<UInt8>
         var rows = 0
         var dropped = DropCounts()
         /// Nothing dropped and no quote seen: the range can stand in for a whole-file read.
         var clean = true
+
+        /// Room for the rows of `bytes` of log (a row is about 77 bytes; untouched capacity
+        /// costs no memory, a regrowth copies the column).
+        init(bytes: Int64) {
+            let rows = Int(bytes / 64) + 16
+            user = .init(capacity: rows); item = .init(capacity: rows); time = .init(capacity: rows)
+            label = .init(capacity: rows); isRand = .init(capacity: rows)
+        }
     }
 
     /// Byte ranges of about this size are parsed in parallel.
@@ -28,7 +36,8 @@ public enum KuaiRandReader {
 
     /// Reads the log files and returns their events in file order. Each file is cut
     /// at line ends into ranges of about `rangeBytes`, parsed in parallel (with `alongside`,
-    /// the video features file, as one more task); the files' checksums go to `digests`.
+    /// the video features file, as one more task); the files' checksums go to `digests`,
+    /// computed while the caller sorts and writes.
     /// A file any of whose ranges dropped a row, failed or saw a quote is read again whole,
     /// in order, so errors, line numbers and drop examples are those of a sequential read.
     static func readLogs(dir: String, names: [String], labelIndex: Int, policy: BadRowPolicy,
@@ -46,7 +55,6 @@ public enum KuaiRandReader {
                 }
                 let body = r.offset..<r.fileSize
                 planned += try split(path: SourceFile.join(dir, name), body, rangeBytes: rangeBytes).map { (k, $0) }
-                digests.start(path: SourceFile.join(dir, name), name: name)
                 return (body, hg.dropped)
             })
         }
@@ -61,6 +69,10 @@ public enum KuaiRandReader {
             })
         }
         PrepareTiming.mark("parse ranges")
+        // Checksums start now: the parse keeps both cores busy, the steps after it mostly one.
+        for (k, name) in names.enumerated() where (try? headers[k].get().body) != nil {
+            digests.start(path: SourceFile.join(dir, name), name: name)
+        }
         var chunks: [LogChunk] = []
         var sources: [DatasetManifest.SourceFile] = []
         for (k, name) in names.enumerated() {
@@ -78,7 +90,7 @@ public enum KuaiRandReader {
                 }
             } else {
                 for r in mine { _ = try? results.take(r) }
-                var whole = LogChunk()
+                var whole = LogChunk(bytes: body.upperBound - body.lowerBound)
                 var fg = RowGuard(policy: policy)
                 if let (r, _) = try SourceFile.open(dir, name, columns: KuaiRandFormat.logColumns, &fg, hashing: false) {
                     try parseRows(r, into: &whole, guard: &fg, labelIndex: labelIndex, progress: progress)
@@ -130,7 +142,7 @@ public enum KuaiRandReader {
     static func readRange(_ path: String, _ range: Range<Int64>, labelIndex: Int, policy: BadRowPolicy,
                           progress: PrepareProgress) throws -> LogChunk {
         let r = try CSVReader(path: path, recoverQuotes: policy == .skip, range: range)
-        var chunk = LogChunk()
+        var chunk = LogChunk(bytes: range.upperBound - range.lowerBound)
         var g = RowGuard(policy: policy)
         try parseRows(r, into: &chunk, guard: &g, labelIndex: labelIndex, progress: progress)
         chunk.dropped = g.dropped
@@ -148,7 +160,8 @@ public enum KuaiRandReader {
         defer { values.deallocate() }
         let randIndex = KuaiRandFormat.logColumns.firstIndex(of: "is_rand")!
         let wanted: UInt64 = 1 << 0 | 1 << 1 | 1 << 4 | 1 << UInt64(labelIndex) | 1 << UInt64(randIndex)
-        let users = chunk.users, items = chunk.items
+        let users = chunk.users
+        let rawItems = ColumnBuilder<Int64>(capacity: chunk.time.capacity)
         var lastUser = Int64.min, lastUserId: Int32 = 0  // rows come in runs of one user
         rowLoop: while let n = try r.nextIntegers(values, capacity: columns.count, wanted: wanted) {
             fileRows &+= 1
@@ -187,12 +200,16 @@ public enum KuaiRandReader {
             }
             if user != lastUser { lastUser = user; lastUserId = users.id(user) }
             chunk.user.append(lastUserId)
-            chunk.item.append(items.id(item))
+            rawItems.append(item)
             chunk.time.append(time)
             chunk.label.append(Float(label))
             chunk.isRand.append(isRand > 0 ? 1 : 0)
         }
         chunk.rows += fileRows
+        // Items are mapped after the row loop, in a tight loop of independent probes whose
+        // cache misses overlap; inside the row loop each probe's miss stalled the parse.
+        let items = chunk.items
+        for raw in rawItems.buffer { chunk.item.append(items.id(raw)) }
     }
 }
 

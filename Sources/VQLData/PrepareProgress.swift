@@ -45,7 +45,10 @@ enum PrepareTiming {
     static func mark(_ phase: String) {
         guard enabled else { return }
         let now = Date()
-        FileHandle.standardError.write(Data(String(format: "prepare timing: %@ %.3f s\n", phase, now.timeIntervalSince(last)).utf8))
+        // Peak resident memory so far (Linux), to see which phase sets ru_maxrss.
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? "?"
+        FileHandle.standardError.write(Data(String(format: "prepare timing: %@ %.3f s (peak RSS %@)\n", phase, now.timeIntervalSince(last), peak).utf8))
         last = now
     }
 }
