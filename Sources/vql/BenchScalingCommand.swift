@@ -14,17 +14,21 @@ extension Bench {
         @Option(help: "Rounds; each runs every world size once.") var rounds = 3
         @Option(help: "Timed steps per run.") var steps = 40
         @Option(help: "mpirun to use.") var mpirun = "mpirun"
+        @Option(help: "OpenBLAS threads per rank (default: cores ÷ ranks, as launch/local.sh).") var blasThreads: Int?
 
         func run() throws {
             let sizes = ranks.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 }) else {
                 throw ValidationError("--ranks must list at least two positive world sizes, got \"\(ranks)\"")
             }
-            guard rounds >= 1, steps >= 1 else { throw ValidationError("--rounds and --steps must be at least 1") }
+            guard rounds >= 1, steps >= 1, (blasThreads ?? 1) >= 1 else {
+                throw ValidationError("--rounds, --steps and --blas-threads must be at least 1")
+            }
             let cores = ProcessInfo.processInfo.activeProcessorCount
             var samples = [[Double]](repeating: [], count: sizes.count)
             var last = [String](repeating: "", count: sizes.count)
-            print("vql bench scaling (\(cores) cores, \(options.config ?? "built-in demo config"), \(steps) steps per run)")
+            let threads = blasThreads.map { "\($0)" } ?? "cores ÷ ranks"
+            print("vql bench scaling (\(cores) cores, \(options.config ?? "built-in demo config"), \(steps) steps per run, OpenBLAS threads per rank: \(threads))")
             for round in 1...rounds {
                 for (k, np) in sizes.enumerated() {
                     let result = try runBench(np: np, cores: cores)
@@ -45,7 +49,7 @@ extension Bench {
 
         /// One `mpirun -np N … vql bench train --json` run.
         func runBench(np: Int, cores: Int) throws -> (samplesPerSecond: Double, summary: String) {
-            var args = ["-np", "\(np)", "--bind-to", "none", "-x", "OPENBLAS_NUM_THREADS=\(max(1, cores / np))"]
+            var args = ["-np", "\(np)", "--bind-to", "none", "-x", "OPENBLAS_NUM_THREADS=\(blasThreads ?? max(1, cores / np))"]
             if np > cores { args.append("--oversubscribe") }
             if getuid() == 0 { args.append("--allow-run-as-root") }
             args += [CommandLine.arguments[0], "bench", "train", "--json", "--steps", "\(steps)"]
