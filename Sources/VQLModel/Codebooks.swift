@@ -39,6 +39,22 @@ public final class Codebooks: @unchecked Sendable {
         codewords.pointer + (g * size + c) * width
     }
 
+    /// ‖k − C[z]‖² of one key row (every group g against its codeword C_g[z_g]); with
+    /// `gradient`, also adds factor·(k − C[z]) to it (the commitment term's derivative).
+    @inline(__always)
+    public func commitment(key: UnsafePointer<Float>, codes: UnsafePointer<Int32>, gradient: UnsafeMutablePointer<Float>?, factor: Float) -> Float {
+        var d2: Float = 0
+        for g in 0..<groups {
+            let c = codeword(g, Int(codes[g])), k = key + g * width
+            for i in 0..<width {
+                let d = k[i] - c[i]
+                d2 += d * d
+                if let gradient { gradient[g * width + i] += factor * d }
+            }
+        }
+        return d2
+    }
+
     /// Sets codeword (g, c) to `key` and restarts its EMA at N = 1, M = key.
     public func seed(group g: Int, code c: Int, key: UnsafePointer<Float>) {
         codeword(g, c).update(from: key, count: width)

@@ -36,11 +36,17 @@ final class ItemShard {
     /// Set by a sharded forward; backward and the codebook statistics follow it.
     var exchange: ItemWorkExchange?
     var targets: [Int32] = []
+    /// Commitment loss sum of this rank's chunk (with the global weights), set by backward.
+    var commitment = 0.0
 
-    /// Floats per exchanged forward row: key, value, static bias, codes (as bit patterns).
-    static func rowWidth(_ s: ModelShape) -> Int { s.keyWidth + s.valueWidth + s.heads + s.groups }
-    /// Floats per reduced backward row: dk, dv, db, occurrences.
-    static func gradientWidth(_ s: ModelShape) -> Int { s.keyWidth + s.valueWidth + s.heads + 1 }
+    /// Floats per exchanged forward row: key, value, static bias; with codebooks no key but
+    /// the codes (as bit patterns): `vq` attention reads only codes and q·C, and the
+    /// commitment term, the one use of the key itself, is computed by the key's owner.
+    static func rowWidth(_ s: ModelShape, quantized: Bool) -> Int {
+        (quantized ? s.groups : s.keyWidth) + s.valueWidth + s.heads
+    }
+    /// Floats per reduced backward row: dk, dv, db, occurrences, commitment weight.
+    static func gradientWidth(_ s: ModelShape) -> Int { s.keyWidth + s.valueWidth + s.heads + 2 }
 
     /// Gathers every rank's distinct items and estimated sample-side work (FLOPs, see
     /// `StepCost`), forms the sorted union and this rank's chunk of it (`balancedChunks`).

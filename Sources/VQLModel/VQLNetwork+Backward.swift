@@ -54,18 +54,18 @@ extension VQLNetwork {
         for h in 0..<H { drho[h] += dLambda[h] * Activation.sigmoid(rho[h]) }
 
         // commitment β·‖k − sg(k̂)‖²/(H·d_h), weighted by Σ 1/L_s over the key's occurrences
-        if codebooks != nil {
-            let kq = w.quantized.pointer
+        if let cb = codebooks, shard.exchange == nil {  // sharded: the key's owner adds it
             let c = 2 * sh.commitment * scale / Float(kw)
-            for u in 0..<U where w.commitWeight[u] > 0 {
-                let f = c * w.commitWeight[u]
-                for i in 0..<kw { dk[u * kw + i] += f * (keys[u * kw + i] - kq[u * kw + i]) }
+            w.codes.withUnsafeBufferPointer { codes in
+                for u in 0..<U where w.commitWeight[u] > 0 {
+                    _ = cb.commitment(key: keys + u * kw, codes: codes.base + u * sh.groups, gradient: dk + u * kw, factor: c * w.commitWeight[u])
+                }
             }
         }
         if let ex = shard.exchange {
             Linear.backward(x: w.xTarget.pointer, w: params.value("query.weight"), dy: dq, dx: dxt, accumulateInput: true,
                             dw: params.grad("query.weight"), db: params.grad("query.bias"), rows: n, inputs: dx, outputs: kw)
-            shardedItemBackward(ex, dk: dk, dv: dv, db: db.map { UnsafePointer($0) }, targets: shard.targets, dxt: dxt)
+            shardedItemBackward(ex, dk: dk, dv: dv, db: db.map { UnsafePointer($0) }, targets: shard.targets, dxt: dxt, scale: scale)
             return
         }
         var dRaw = dk

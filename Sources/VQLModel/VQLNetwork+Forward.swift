@@ -57,14 +57,9 @@ extension VQLNetwork {
                 w.codes.withUnsafeMutableBufferPointer { cb.assign(keys: keys, rows: U, codes: $0.base, scratch: w.assignScratch) }
                 w.codes.removeLast(w.codes.count - U * sh.groups)
             }
-            let kq = w.quantized.reserve(U * kw)
-            for u in 0..<U {
-                for g in 0..<sh.groups {
-                    (kq + u * kw + g * sh.groupWidth).update(from: cb.codeword(g, Int(w.codes[u * sh.groups + g])), count: sh.groupWidth)
-                }
-            }
-            // Straight-through k̂ = k + sg(C[z] − k): with codes frozen, attention sees keys moved by
-            // the frozen residual, so finite differences measure exactly the estimator backward uses.
+            // Attention reads codes and q·C (k̂ = C[z] is never materialised), except that with
+            // codes frozen it sees the straight-through k̂ = k + sg(C[z] − k), keys moved by the
+            // frozen residual, so finite differences measure exactly the estimator backward uses.
             if freezeCodes {
                 precondition(w.frozenResidual.count == U * kw, "freezeCodeAssignments() after a forward of the same batch")
                 let st = w.straightThrough.reserve(U * kw)
@@ -112,25 +107,36 @@ extension VQLNetwork {
     public func freezeCodeAssignments() {
         let w = work, n = w.slots * shape.keyWidth
         let keys = shape.keyNorm ? w.keys.pointer : w.keysRaw.pointer
-        w.frozenResidual = codebooks == nil ? [] : (0..<n).map { w.quantized.pointer[$0] - keys[$0] }
-        if codebooks != nil { w.straightThrough.reserve(n).update(from: w.quantized.pointer, count: n) }
+        guard let cb = codebooks else { w.frozenResidual = []; freezeCodes = true; return }
+        let kw = shape.keyWidth, G = shape.groups, gw = shape.groupWidth
+        w.frozenResidual = (0..<n).map { i in
+            let u = i / kw, g = (i % kw) / gw
+            return cb.codeword(g, Int(w.codes[u * G + g]))[i % gw] - keys[i]
+        }
+        let st = w.straightThrough.reserve(n)
+        for i in 0..<n { st[i] = keys[i] + w.frozenResidual[i] }
         freezeCodes = true
     }
 
-    /// Loss sums of the last forward for `labels`.
+    /// Loss sums of the last forward for `labels`. With an item exchange the commitment sum
+    /// is this rank's share, known only after `backward` (its keys' owners compute it): call
+    /// this after backward.
     public func losses(labels: [Float]) -> ForwardLosses {
         let w = work
         var out = ForwardLosses()
         for s in 0..<w.samples {
             out.crossEntropy += Double(BinaryCrossEntropy.loss(logit: w.logits.pointer[s], label: labels[s]))
         }
-        if codebooks != nil {
+        if codebooks != nil && shard.exchange != nil {
+            out.commitment = shard.commitment
+        } else if let cb = codebooks {
             let kw = shape.keyWidth
-            let keys = shape.keyNorm ? w.keys.pointer : w.keysRaw.pointer, kq = w.quantized.pointer
-            for u in 0..<w.slots where w.commitWeight[u] > 0 {
-                var d2: Float = 0
-                for i in 0..<kw { let d = keys[u * kw + i] - kq[u * kw + i]; d2 += d * d }
-                out.commitment += Double(shape.commitment * w.commitWeight[u] * d2 / Float(kw))
+            let keys = shape.keyNorm ? w.keys.pointer : w.keysRaw.pointer
+            w.codes.withUnsafeBufferPointer { codes in
+                for u in 0..<w.slots where w.commitWeight[u] > 0 {
+                    let d2 = cb.commitment(key: keys + u * kw, codes: codes.base + u * shape.groups, gradient: nil, factor: 0)
+                    out.commitment += Double(shape.commitment * w.commitWeight[u] * d2 / Float(kw))
+                }
             }
         }
         return out
@@ -158,7 +164,7 @@ extension VQLNetwork {
                         lambda.withUnsafeBufferPointer { lam in
                             body(AttentionOperands(
                                 heads: sh.heads, keyDim: sh.keyDim, valueDim: sh.valueDim,
-                                queries: w.queries.pointer, keys: codebooks == nil ? keys : UnsafePointer(freezeCodes ? w.straightThrough.pointer : w.quantized.pointer),
+                                queries: w.queries.pointer, keys: codebooks != nil && freezeCodes ? UnsafePointer(w.straightThrough.pointer) : keys,
                                 values: w.values.pointer, staticBias: sh.staticBias ? UnsafePointer(w.bias.pointer) : nil,
                                 decay: lam.base, slots: slots.base, delta: delta.base,
                                 offsets: offsets.base, samples: w.samples,

@@ -3,7 +3,8 @@ import VQLCore
 extension VQLNetwork {
     /// Sharded per-item forward: computes this rank's chunk of the union of items, allgathers
     /// the rows and fills the local slots' keys, values, static biases and codes; writes the
-    /// targets' inputs into xt[n, 2·d_e]. Returns the local keys [U, H·d_h].
+    /// targets' inputs into xt[n, 2·d_e]. Returns the local keys [U, H·d_h] (left unfilled
+    /// with codebooks: see `ItemShard.rowWidth`).
     func shardedItemForward(_ ex: ItemWorkExchange, targets: [Int32], xt: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
         let w = work, sh = shape, S = shard
         let dx = sh.inputDim, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads, G = sh.groups, U = w.slots
@@ -24,7 +25,8 @@ extension VQLNetwork {
             keys = S.keys.reserve(m * kw)
             GroupNorm.forward(x: raw, y: keys, rstd: S.rstd.reserve(m * G), rows: m, groups: G, width: sh.groupWidth)
         }
-        let width = ItemShard.rowWidth(sh)
+        let quantized = codebooks != nil
+        let width = ItemShard.rowWidth(sh, quantized: quantized), keyPart = quantized ? 0 : kw
         var rows = [Float](repeating: 0, count: m * width)
         rows.withUnsafeMutableBufferPointer { r in
             let values = w.values.reserve(max(m, U) * vw)   // own values first, local values later
@@ -33,10 +35,10 @@ extension VQLNetwork {
             if let cb = codebooks { S.codes.withUnsafeMutableBufferPointer { cb.assign(keys: keys, rows: m, codes: $0.base, scratch: w.assignScratch) } }
             for i in 0..<m {
                 let row = r.base + i * width
-                row.update(from: keys + i * kw, count: kw)
-                (row + kw).update(from: values + i * vw, count: vw)
-                if let bias { (row + kw + vw).update(from: bias + i * H, count: H) }
-                if codebooks != nil { for g in 0..<G { row[kw + vw + H + g] = Float(bitPattern: UInt32(bitPattern: S.codes[i * G + g])) } }
+                if !quantized { row.update(from: keys + i * kw, count: kw) }
+                (row + keyPart).update(from: values + i * vw, count: vw)
+                if let bias { (row + keyPart + vw).update(from: bias + i * H, count: H) }
+                if quantized { for g in 0..<G { row[keyPart + vw + H + g] = Float(bitPattern: UInt32(bitPattern: S.codes[i * G + g])) } }
             }
         }
         let all = rows.withUnsafeBufferPointer { ex.allgather($0) }
@@ -46,10 +48,10 @@ extension VQLNetwork {
         all.withUnsafeBufferPointer { a in
             for u in 0..<U {
                 let row = a.base + Int(S.unionIndex[Int(w.slotItems[u])]) * width
-                (localKeys + u * kw).update(from: row, count: kw)
-                (values + u * vw).update(from: row + kw, count: vw)
-                if let localBias { (localBias + u * H).update(from: row + kw + vw, count: H) }
-                if codebooks != nil { for g in 0..<G { w.codes[u * G + g] = Int32(bitPattern: row[kw + vw + H + g].bitPattern) } }
+                if !quantized { (localKeys + u * kw).update(from: row, count: kw) }
+                (values + u * vw).update(from: row + keyPart, count: vw)
+                if let localBias { (localBias + u * H).update(from: row + keyPart + vw, count: H) }
+                if quantized { for g in 0..<G { w.codes[u * G + g] = Int32(bitPattern: row[keyPart + vw + H + g].bitPattern) } }
             }
         }
         targets.withUnsafeBufferPointer {
@@ -63,7 +65,7 @@ extension VQLNetwork {
     /// each rank receiving its chunk's sums (reduce-scatter), then back-propagates this rank's chunk through the key norm, the key
     /// and value projections and the item encoder; the targets' dxt goes to their rows here.
     func shardedItemBackward(_ ex: ItemWorkExchange, dk: UnsafePointer<Float>, dv: UnsafePointer<Float>, db: UnsafePointer<Float>?,
-                             targets: [Int32], dxt: UnsafePointer<Float>) {
+                             targets: [Int32], dxt: UnsafePointer<Float>, scale: Float) {
         let w = work, sh = shape, S = shard
         let dx = sh.inputDim, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads, U = w.slots
         let gw = ItemShard.gradientWidth(sh), total = S.union.count * gw
@@ -74,6 +76,7 @@ extension VQLNetwork {
             (row + kw).update(from: dv + u * vw, count: vw)
             if let db { (row + kw + vw).update(from: db + u * H, count: H) }
             row[kw + vw + H] = w.occurrences[u]
+            row[kw + vw + H + 1] = w.commitWeight[u]
         }
         let m = S.chunk.count
         let mine = S.reduced.reserve(m * gw)
@@ -85,6 +88,20 @@ extension VQLNetwork {
             (dKeys + i * kw).update(from: mine + i * gw, count: kw)
             (dVals + i * vw).update(from: mine + i * gw + kw, count: vw)
             (dBias + i * H).update(from: mine + i * gw + kw + vw, count: H)
+        }
+        // commitment β·‖k − sg(C[z])‖²/(H·d_h) of the chunk's keys, weighted by Σ 1/L_s over
+        // all ranks' occurrences
+        S.commitment = 0
+        if let cb = codebooks {
+            let keys = sh.keyNorm ? S.keys.pointer : S.raw.pointer, c = 2 * sh.commitment * scale / Float(kw)
+            S.codes.withUnsafeBufferPointer { codes in
+                for i in 0..<m {
+                    let weight = mine[i * gw + kw + vw + H + 1]
+                    guard weight > 0 else { continue }
+                    let d2 = cb.commitment(key: keys + i * kw, codes: codes.base + i * sh.groups, gradient: dKeys + i * kw, factor: c * weight)
+                    S.commitment += Double(sh.commitment * weight * d2 / Float(kw))
+                }
+            }
         }
         var dRaw = UnsafeMutablePointer(dKeys)
         let dRawNormed = w.dKeysRaw.reserve(m * kw)
@@ -114,7 +131,8 @@ extension VQLNetwork {
         guard let cb = codebooks else { return }
         let S = shard, m = S.chunk.count, gw = ItemShard.gradientWidth(shape)
         let keys = shape.keyNorm ? S.keys.pointer : S.raw.pointer
-        let occurrences = (0..<m).map { S.reduced.pointer[$0 * gw + gw - 1] }
+        let column = shape.keyWidth + shape.valueWidth + shape.heads
+        let occurrences = (0..<m).map { S.reduced.pointer[$0 * gw + column] }
         S.codes.withUnsafeBufferPointer { codes in
             occurrences.withUnsafeBufferPointer { cb.accumulateStatistics(keys: keys, codes: codes.base, weight: $0.base, rows: m, into: stats) }
         }

@@ -26,7 +26,7 @@ final class Workspace {
 
     // activations
     let x = ScratchBuffer(), bias = ScratchBuffer(), xTarget = ScratchBuffer(), queries = ScratchBuffer()
-    let keysRaw = ScratchBuffer(), keys = ScratchBuffer(), keyRstd = ScratchBuffer(), quantized = ScratchBuffer()
+    let keysRaw = ScratchBuffer(), keys = ScratchBuffer(), keyRstd = ScratchBuffer()
     let values = ScratchBuffer(), output = ScratchBuffer(), probs = ScratchBuffer(), codeScores = ScratchBuffer()
     let mlpIn = ScratchBuffer()
     var hidden: [ScratchBuffer] = []

@@ -84,8 +84,8 @@ public final class Trainer {
         network.zeroGradients()
         let sharedBefore = itemExchange?.seconds ?? 0
         network.forward(batch, itemExchange: itemExchange)
-        let l = network.losses(labels: batch.label)
         network.backward(labels: batch.label, scale: 1 / Float(B))
+        let l = network.losses(labels: batch.label)
         codebookStatistics.zero()
         network.accumulateCodebookStatistics(into: codebookStatistics.pointer)
         DebugFailure.poison(network, rank: world.rank, step: step)

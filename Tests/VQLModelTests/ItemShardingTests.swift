@@ -19,8 +19,8 @@ struct ItemShardingTests {
     func state(_ net: VQLNetwork, sharded: Bool, batch: SampleBatch) -> (logits: [Float], loss: Double, grads: [Float], tables: [[Float]], stats: [Float]) {
         net.zeroGradients()
         let logits = net.forward(batch, itemExchange: sharded ? SingleRankExchange() : nil)
-        let l = net.losses(labels: batch.label)
         net.backward(labels: batch.label, scale: 1 / Float(batch.count))
+        let l = net.losses(labels: batch.label)
         var stats = [Float](repeating: 0, count: net.codebooks?.statisticsCount ?? 0)
         net.accumulateCodebookStatistics(into: &stats)
         let tables = net.tables.map { t -> [Float] in
