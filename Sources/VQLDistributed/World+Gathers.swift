@@ -14,6 +14,13 @@ extension World {
         gatherVariable(local, root: nil)
     }
 
+    /// `allgatherv` when every rank already knows every rank's count (`counts[rank]` must be
+    /// `local.count`): skips the count exchange, one collective instead of two.
+    public func allgatherv(_ local: UnsafeBufferPointer<Float>, knownCounts counts: [Int]) -> [Float] {
+        precondition(counts.count == size && counts[rank] == local.count, "allgatherv: known counts \(counts) do not match rank \(rank)'s \(local.count)")
+        return gatherVariable(local, root: nil, counts: counts).values
+    }
+
     /// Same as the `Float` version, for row ids.
     public func allgatherv(_ local: UnsafeBufferPointer<Int32>) -> (values: [Int32], counts: [Int]) {
         gatherVariable(local, root: nil)
@@ -41,9 +48,9 @@ extension World {
     /// Shared implementation: `root == nil` gathers to all ranks (`MPI_Allgatherv`),
     /// otherwise to `root` (`MPI_Gatherv`). Non-receiving ranks get empty values but the
     /// full counts.
-    func gatherVariable<T: MPIElement>(_ local: UnsafeBufferPointer<T>, root: Int?) -> (values: [T], counts: [Int]) {
+    func gatherVariable<T: MPIElement>(_ local: UnsafeBufferPointer<T>, root: Int?, counts known: [Int]? = nil) -> (values: [T], counts: [Int]) {
         if let root { requireRoot(root, "MPI_Gatherv") }
-        let plan = GatherPlan(counts: exchangeCounts(local.count), limit: maxElementsPerCall)
+        let plan = GatherPlan(counts: known ?? exchangeCounts(local.count), limit: maxElementsPerCall)
         let receives = root == nil || root == rank
         sent += local.count * MemoryLayout<T>.stride
         guard plan.total > 0 else { return ([], plan.counts) }

@@ -7,7 +7,8 @@ public protocol ItemWorkExchange {
     var size: Int { get }
     /// Concatenation, in rank order, of every rank's `values`, and each rank's count.
     func allgather(_ values: [Int32]) -> (values: [Int32], counts: [Int])
-    func allgather(_ values: UnsafeBufferPointer<Float>) -> [Float]
+    /// Concatenation of every rank's `values`, whose lengths `counts` every rank knows.
+    func allgather(_ values: UnsafeBufferPointer<Float>, counts: [Int]) -> [Float]
     /// Sums `values` (length Σ counts on every rank) over ranks; this rank's block of the
     /// sum goes to `block`. `values` may be overwritten.
     func reduceScatterSum(_ values: UnsafeMutablePointer<Float>, counts: [Int], into block: UnsafeMutablePointer<Float>)

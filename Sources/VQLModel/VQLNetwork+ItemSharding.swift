@@ -41,7 +41,7 @@ extension VQLNetwork {
                 if quantized { for g in 0..<G { row[keyPart + vw + H + g] = Float(bitPattern: UInt32(bitPattern: S.codes[i * G + g])) } }
             }
         }
-        let all = rows.withUnsafeBufferPointer { ex.allgather($0) }
+        let all = rows.withUnsafeBufferPointer { ex.allgather($0, counts: S.chunks.map { $0.count * width }) }
         let localKeys = sh.keyNorm ? w.keys.reserve(U * kw) : w.keysRaw.reserve(U * kw)
         let values = w.values.reserve(U * vw), localBias = sh.staticBias ? w.bias.reserve(U * H) : nil
         if codebooks != nil { w.codes = [Int32](repeating: 0, count: U * G) }

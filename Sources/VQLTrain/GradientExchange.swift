@@ -22,8 +22,9 @@ public struct GradientExchange {
     /// sorted by id, so every rank ends with the same rows in the same order.
     func reduceSparse(_ g: SparseRows) {
         g.sortById()
-        let (ids, _) = g.rowIds.withUnsafeBufferPointer { world.allgatherv($0) }
-        let (rows, _) = world.allgatherv(UnsafeBufferPointer(start: g.values.pointer, count: g.count * g.width))
+        let (ids, counts) = g.rowIds.withUnsafeBufferPointer { world.allgatherv($0) }
+        let rows = world.allgatherv(UnsafeBufferPointer(start: g.values.pointer, count: g.count * g.width),
+                                    knownCounts: counts.map { $0 * g.width })
         g.clear()
         rows.withUnsafeBufferPointer { r in
             for (k, id) in ids.enumerated() { BLAS.axpy(g.width, 1, r.base + k * g.width, g.row(id)) }

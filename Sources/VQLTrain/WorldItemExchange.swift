@@ -17,7 +17,9 @@ final class WorldItemExchange: ItemWorkExchange {
         return body()
     }
     func allgather(_ values: [Int32]) -> (values: [Int32], counts: [Int]) { timed { values.withUnsafeBufferPointer { world.allgatherv($0) } } }
-    func allgather(_ values: UnsafeBufferPointer<Float>) -> [Float] { timed { world.allgatherv(values).values } }
+    func allgather(_ values: UnsafeBufferPointer<Float>, counts: [Int]) -> [Float] {
+        timed { world.allgatherv(values, knownCounts: counts) }
+    }
     func reduceScatterSum(_ values: UnsafeMutablePointer<Float>, counts: [Int], into block: UnsafeMutablePointer<Float>) {
         timed { world.reduceScatterSum(values, counts: counts, into: block) }
     }

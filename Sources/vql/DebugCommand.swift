@@ -146,6 +146,8 @@ struct CollectiveChecks {
         expect(gi == allI && ci == counts, "allgatherv(Int32)", "counts \(ci)")
         let (gf, cf) = mineF.withUnsafeBufferPointer { world.allgatherv($0) }
         expect(gf == allF && cf == counts, "allgatherv(Float)", "counts \(cf)")
+        let known = mineF.withUnsafeBufferPointer { world.allgatherv($0, knownCounts: counts) }
+        expect(known == allF, "allgatherv(Float, knownCounts:)", "\(known.count) values")
 
         for root in Set([0, n - 1]).sorted() {
             let vf = world.gatherv(mineF, root: root)
