@@ -3,10 +3,11 @@ import Foundation
 import VQLData
 
 extension Bench {
-    /// `vql bench prepare`: generates a KuaiRand-format log of at least `--rows` rows, runs
-    /// the full `vql prepare` on it (parse + sort + write + source checksums) in a child
-    /// process, and reports rows/s and the child's peak memory (getrusage ru_maxrss); then
-    /// times `pandas.read_csv` (parse only) on the same log files, if pandas is installed.
+    /// `vql bench prepare`: generates a KuaiRand-format log of at least `--rows` rows, then in
+    /// `--repeats` alternating rounds runs the full `vql prepare` on it (parse + sort + write +
+    /// source checksums) in a child process and times `pandas.read_csv` (parse only) on the
+    /// same log files, if pandas is installed; reports medians, rows/s and the child's peak
+    /// memory (getrusage ru_maxrss).
     struct PrepareSpeed: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "prepare", abstract: "vql prepare rows/s and peak memory on a generated KuaiRand log, vs pandas.read_csv.")
@@ -14,6 +15,12 @@ extension Bench {
         @Option(help: "Minimum rows of the generated log.") var rows = 10_000_000
         @Option(help: "Work directory (default: a temporary one, removed at the end).") var dir: String?
         @Option(help: "Python interpreter for the pandas comparison.") var python = "python3"
+        @Option(help: "Rounds of (vql prepare, pandas.read_csv), alternating; medians are reported.") var repeats = 3
+
+        func validate() throws {
+            if rows < 1 { throw ValidationError("--rows must be at least 1, got \(rows)") }
+            if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+        }
 
         func run() throws {
             let fm = FileManager.default
@@ -37,35 +44,46 @@ extension Bench {
             let bytes = logs.reduce(Int64(0)) { $0 + ((try? fm.attributesOfItem(atPath: $1)[.size] as? Int64) ?? 0) }
             print("generated \(written) rows (\(String(format: "%.0f", Double(bytes) / 1e6)) MB of logs) in \(String(format: "%.1f", Date().timeIntervalSince(synthStart))) s")
 
-            // 2. vql prepare in a child process: wall time and its own peak RSS.
-            let start = Date()
-            let status = try runChild(CommandLine.arguments[0], ["prepare", "--format", "kuairand", "--input", raw, "--out", out, "--overwrite"])
-            let seconds = Date().timeIntervalSince(start)
-            guard status == 0 else { throw ValidationError("vql prepare failed (exit \(status))") }
-            var usage = rusage()
-            getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-            let peakMB = Double(usage.ru_maxrss) / 1024
+            // 2. vql prepare (child process: wall time, its own peak RSS) and pandas.read_csv (parse
+            // only) on the same files, alternating, so a slow spell of a shared machine hits both.
+            let script = "import sys, time\ntry:\n import pandas as pd\nexcept ImportError:\n print('none'); sys.exit(0)\nt = time.time()\nn = sum(len(pd.read_csv(f)) for f in sys.argv[1:])\nprint(time.time() - t, n)\n"
+            var vqlSeconds: [Double] = [], pandasSeconds: [Double] = []
+            var peakMB = 0.0
+            for round in 1...repeats {
+                let start = Date()
+                let status = try runChild(CommandLine.arguments[0], ["prepare", "--format", "kuairand", "--input", raw, "--out", out, "--overwrite"])
+                vqlSeconds.append(Date().timeIntervalSince(start))
+                guard status == 0 else { throw ValidationError("vql prepare failed (exit \(status))") }
+                if round == 1 {  // ru_maxrss covers every child so far: read it before pandas runs
+                    var usage = rusage()
+                    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+                    peakMB = Double(usage.ru_maxrss) / 1024
+                }
+                let pandas = try? runChildOutput(python, ["-c", script] + logs)
+                let fields = pandas?.split(separator: " ").map(String.init) ?? []
+                if fields.count == 2, let p = Double(fields[0]) { pandasSeconds.append(p) }
+                print(String(format: "round %d: vql prepare %.2f s", round, vqlSeconds.last!)
+                      + (pandasSeconds.count == round ? String(format: ", pandas.read_csv %.2f s", pandasSeconds.last!) : ""))
+            }
             let outputMB = Double(((try? fm.contentsOfDirectory(atPath: out)) ?? []).reduce(Int64(0)) {
                 $0 + ((try? fm.attributesOfItem(atPath: out + "/" + $1)[.size] as? Int64) ?? 0)
             }) / 1e6
-
-            // 3. pandas.read_csv on the same files (parse only).
-            let script = "import sys, time\ntry:\n import pandas as pd\nexcept ImportError:\n print('none'); sys.exit(0)\nt = time.time()\nn = sum(len(pd.read_csv(f)) for f in sys.argv[1:])\nprint(time.time() - t, n)\n"
-            let pandas = try? runChildOutput(python, ["-c", script] + logs)
-            let fields = pandas?.split(separator: " ").map(String.init) ?? []
-
+            func median(_ v: [Double]) -> Double { let s = v.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
+            let seconds = median(vqlSeconds)
             var table: [(String, String)] = [
                 ("rows", "\(written)"),
-                ("vql prepare (parse + sort + write + sha256), s", String(format: "%.2f", seconds)),
+                ("vql prepare (parse + sort + write + sha256), median s", String(format: "%.2f", seconds)),
                 ("vql prepare rows/s", String(format: "%.0f", Double(written) / seconds)),
                 ("vql prepare MB/s of CSV", String(format: "%.0f", Double(bytes) / 1e6 / seconds)),
-                ("vql prepare peak RSS (ru_maxrss), MB", String(format: "%.0f", peakMB)),
+                ("vql prepare peak RSS (ru_maxrss, round 1), MB", String(format: "%.0f", peakMB)),
                 ("prepared output, MB", String(format: "%.0f", outputMB)),
             ]
-            if fields.count == 2, let p = Double(fields[0]) {
-                table.append(("pandas.read_csv (parse only), s", String(format: "%.2f", p)))
-                table.append(("pandas rows/s", String(format: "%.0f", Double(written) / p)))
-                table.append(("speed-up of vql prepare over pandas parse", String(format: "%.2f×", p / seconds)))
+            if pandasSeconds.count == repeats {
+                let ratios = zip(pandasSeconds, vqlSeconds).map { $0 / $1 }
+                table.append(("pandas.read_csv (parse only), median s", String(format: "%.2f", median(pandasSeconds))))
+                table.append(("pandas rows/s", String(format: "%.0f", Double(written) / median(pandasSeconds))))
+                table.append(("speed-up of vql prepare over pandas parse", String(format: "%.2f× (median of %d rounds; range %.2f–%.2f)",
+                                                                              median(ratios), repeats, ratios.min()!, ratios.max()!)))
             } else {
                 table.append(("pandas.read_csv", "skipped: pandas not available to \(python) (pip install pandas)"))
             }
