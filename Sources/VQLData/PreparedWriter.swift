@@ -30,44 +30,12 @@ public enum PreparedWriter {
     ) throws -> (DatasetManifest, PrepareSummary) {
         PrepareTiming.mark("features + filters")
         let n = log.count
-        var usedUser = [Bool](repeating: false, count: log.users.count)
-        var usedItem = [Bool](repeating: false, count: log.items.count)
-        for e in 0..<n { usedUser[Int(log.user[e])] = true; usedItem[Int(log.item[e])] = true }
-        let users = log.users.dense(used: usedUser)
-        let items = log.items.dense(used: usedItem)
+        let index = EventIndex(log)
+        let users = index.users, items = index.items
         let userCount = users.raw.count, itemCount = items.raw.count
-
-        // Counting sort by dense user (stable: file order), then by time within each user.
-        var userOffsets = [Int64](repeating: 0, count: userCount + 1)
-        for e in 0..<n { userOffsets[Int(users.map[Int(log.user[e])]) + 1] += 1 }
-        for u in 0..<userCount { userOffsets[u + 1] += userOffsets[u] }
-        var order = [Int32](repeating: 0, count: n)  // sorted position → event
-        var cursor = userOffsets
-        for e in 0..<n {
-            let u = Int(users.map[Int(log.user[e])])
-            order[Int(cursor[u])] = Int32(e)
-            cursor[u] += 1
-        }
-        let times = log.time
-        times.withUnsafeBufferPointer { t in
-            order.withUnsafeMutableBufferPointer { o in
-                for u in 0..<userCount {
-                    let lo = Int(userOffsets[u]), hi = Int(userOffsets[u + 1])
-                    var sorted = true
-                    var k = lo + 1
-                    while k < hi { if t[Int(o[k - 1])] > t[Int(o[k])] { sorted = false; break }; k += 1 }
-                    if sorted { continue }
-                    o[lo..<hi].sort { a, b in t[Int(a)] != t[Int(b)] ? t[Int(a)] < t[Int(b)] : a < b }
-                }
-            }
-        }
+        let userOffsets = index.userOffsets, order = index.order, itemEvents = index.itemEvents
+        let positives = index.positives, times = log.time
         PrepareTiming.mark("dense ids + sort")
-        var itemEvents = [Int64](repeating: 0, count: itemCount)
-        var positives = 0
-        for e in 0..<n {
-            itemEvents[Int(items.map[Int(log.item[e])])] += 1
-            if log.label[e] > 0 { positives += 1 }
-        }
 
         // Tags: first row of each kept item; tags numbered by ascending raw value.
         var usedTag = [Bool](repeating: false, count: side.tags.count)
