@@ -20,9 +20,10 @@ struct EventIndex {
     let itemEvents: [Int64]
     let positives: Int
 
-    init(_ log: EventLog, slices: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    /// `slices` slices of at least `minimumSlice` events each (fewer for small logs).
+    init(_ log: EventLog, slices: Int = ProcessInfo.processInfo.activeProcessorCount, minimumSlice: Int = 65_536) {
         let n = log.count
-        let T = max(1, min(slices, n / 65_536 + 1))
+        let T = max(1, min(slices, n / max(minimumSlice, 1) + 1))
         let bounds = (0...T).map { n * $0 / T }
         let userKeys = log.users.count, itemKeys = log.items.count
         let user = log.user, item = log.item, label = log.label, time = log.time
