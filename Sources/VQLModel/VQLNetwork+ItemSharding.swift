@@ -69,12 +69,15 @@ extension VQLNetwork {
         let w = work, sh = shape, S = shard
         let dx = sh.inputDim, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads, U = w.slots
         let gw = ItemShard.gradientWidth(sh), total = S.union.count * gw
-        let buffer = w.dX.reserve(max(total, 1), zeroed: true)
-        for u in 0..<U {
-            let row = buffer + Int(S.unionIndex[Int(w.slotItems[u])]) * gw
+        // Written in union order, zeros for the items this rank has no slot of: one pass
+        // over the buffer instead of clearing it and scattering the slots into it.
+        let buffer = w.dX.reserve(max(total, 1))
+        for (i, item) in S.union.enumerated() {
+            let row = buffer + i * gw, u = Int(w.slotOfItem[Int(item)])
+            guard u >= 0 else { row.update(repeating: 0, count: gw); continue }
             row.update(from: dk + u * kw, count: kw)
             (row + kw).update(from: dv + u * vw, count: vw)
-            if let db { (row + kw + vw).update(from: db + u * H, count: H) }
+            if let db { (row + kw + vw).update(from: db + u * H, count: H) } else { (row + kw + vw).update(repeating: 0, count: H) }
             row[kw + vw + H] = w.occurrences[u]
             row[kw + vw + H + 1] = w.commitWeight[u]
         }
