@@ -3,8 +3,9 @@ import VQLDistributed
 import VQLModel
 
 /// The per-step communication of DESIGN §4: one fused allreduce of every dense gradient
-/// (the flat buffer), sparse table gradients as (row ids, rows) through allgatherv summed in
-/// rank order (bytes grow with the rows a batch touches, not with the vocabulary), and one
+/// (the flat buffer), every sparse table's gradient as (row ids, rows) through one pair of
+/// allgathervs, summed in rank order (bytes grow with the rows a batch touches, not with the
+/// vocabulary), and one
 /// allreduce of codebook statistics plus the loss sums.
 public struct GradientExchange {
     public let world: World
@@ -15,21 +16,46 @@ public struct GradientExchange {
     public func reduceGradients(of net: VQLNetwork) {
         guard world.size > 1 else { return }
         world.allreduceSum(net.params.grads.pointer, count: net.params.count)
-        for table in net.tables { reduceSparse(table.gradient) }
+        reduceSparse(net.tables.map(\.gradient))
     }
 
-    /// allgatherv of (ids, rows); rows with the same id are added in rank order, then
-    /// sorted by id, so every rank ends with the same rows in the same order.
-    func reduceSparse(_ g: SparseRows) {
-        g.sortById()
-        let (ids, counts) = g.rowIds.withUnsafeBufferPointer { world.allgatherv($0) }
-        let rows = world.allgatherv(UnsafeBufferPointer(start: g.values.pointer, count: g.count * g.width),
-                                    knownCounts: counts.map { $0 * g.width })
-        g.clear()
-        rows.withUnsafeBufferPointer { r in
-            for (k, id) in ids.enumerated() { BLAS.axpy(g.width, 1, r.base + k * g.width, g.row(id)) }
+    /// Every table's (ids, rows) in two allgathervs: ids with a count per table in front,
+    /// then the rows, whose counts follow from the ids. Rows with the same id are added in
+    /// rank order, then sorted by id, so every rank ends with the same rows in the same order.
+    func reduceSparse(_ tables: [SparseRows]) {
+        guard !tables.isEmpty else { return }
+        var ids: [Int32] = tables.map { Int32($0.count) }
+        var rows: [Float] = []
+        for g in tables {
+            g.sortById()
+            ids += g.rowIds
+            rows += UnsafeBufferPointer(start: g.values.pointer, count: g.count * g.width)
         }
-        g.sortById()
+        let (allIds, idCounts) = ids.withUnsafeBufferPointer { world.allgatherv($0) }
+        // Each rank's segment: T counts, then the ids of each table in order.
+        var segments: [(start: Int, counts: [Int])] = []
+        var start = 0
+        for n in idCounts {
+            segments.append((start, (0..<tables.count).map { Int(allIds[start + $0]) }))
+            start += n
+        }
+        let rowCounts = segments.map { seg in zip(seg.counts, tables).reduce(0) { $0 + $1.0 * $1.1.width } }
+        let allRows = rows.withUnsafeBufferPointer { world.allgatherv($0, knownCounts: rowCounts) }
+        for g in tables { g.clear() }
+        allRows.withUnsafeBufferPointer { r in
+            var rowBase = 0
+            for seg in segments {
+                var idAt = seg.start + tables.count
+                for (t, g) in tables.enumerated() {
+                    for _ in 0..<seg.counts[t] {
+                        BLAS.axpy(g.width, 1, r.base + rowBase, g.row(allIds[idAt]))
+                        idAt += 1
+                        rowBase += g.width
+                    }
+                }
+            }
+        }
+        for g in tables { g.sortById() }
     }
 
     /// Sums `values` (loss sums, codebook statistics) over all ranks, in place.
