@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
+import VQLCore
 
 /// SHA-256 from the system's OpenSSL `libcrypto` when it can be loaded at run time (it uses
 /// the CPU's SHA extensions: ~800 MB/s here against ~150 MB/s for the portable Swift
@@ -49,5 +51,25 @@ final class SystemSHA256 {
         var out = [UInt8](repeating: 0, count: 32)
         out.withUnsafeMutableBufferPointer { _ = fns.final($0.baseAddress!, context) }
         return out
+    }
+}
+
+/// Hex SHA-256 through the system libcrypto when it loads (the CPU's SHA extensions), else
+/// the portable `VQLCore.SHA256`: for checkpoints, models and caches of hundreds of MB.
+public enum FastSHA256 {
+    public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+        if let system = SystemSHA256() {
+            system.update(bytes)
+            return SHA256.hex(system.finalize())
+        }
+        var h = SHA256()
+        h.update(bytes)
+        return SHA256.hex(h.finalize())
+    }
+
+    /// Hex SHA-256 of the file at `path` (read through a memory map), nil if unreadable.
+    public static func file(path: String) -> String? {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return nil }
+        return data.withUnsafeBytes { hex($0) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import VQLCore
+import VQLData
 
 /// File-level helpers of the checkpoint format: checksums, the `SHA256SUMS` list, durable
 /// writes (fsync of files and directories) and the names of the directory layout:
@@ -42,9 +43,7 @@ public enum CheckpointFiles {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
             throw CheckpointError(path: path, "cannot read (\(error.localizedDescription))")
         }
-        var h = SHA256()
-        data.withUnsafeBytes { h.update($0) }
-        return .init(bytes: Int64(data.count), sha256: SHA256.hex(h.finalize()))
+        return .init(bytes: Int64(data.count), sha256: data.withUnsafeBytes { FastSHA256.hex($0) })
     }
 
     /// `SHA256SUMS` text: "<hex>  <name>\n" per file, names sorted.

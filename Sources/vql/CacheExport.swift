@@ -19,7 +19,7 @@ enum CacheExport {
         let s = trainer.network.shape
         let manifest = CacheManifest(
             modelPath: (modelPath as NSString).standardizingPath.hasPrefix("/") ? modelPath : FileManager.default.currentDirectoryPath + "/" + modelPath,
-            modelSHA256: SHA256.fileHexDigest(path: modelPath) ?? "",
+            modelSHA256: FastSHA256.file(path: modelPath) ?? "",
             configYAML: config.yaml(), datasetPath: config.data.path,
             datasetSources: d.manifest.sourceFiles.map { "\($0.name) \($0.sha256)" },
             users: d.userCount, items: d.itemCount, tags: d.tagCount, shape: s, eventsBuilt: d.eventCount, builtWithRanks: world.size)

@@ -20,7 +20,7 @@ struct ServingSession {
         let manifest = try CacheManifest.read(directory: path)
         let config = try RunConfig.parse(yaml: manifest.configYAML, source: path + "/manifest.json (configYAML)", overrides: [])
         let modelPath = override ?? manifest.modelPath
-        guard let digest = SHA256.fileHexDigest(path: modelPath) else {
+        guard let digest = FastSHA256.file(path: modelPath) else {
             throw CacheError(file: modelPath, "cannot read the model file the cache was built from")
         }
         guard digest == manifest.modelSHA256 else {
