@@ -42,6 +42,7 @@ extension Trainer {
         do { try network.loadState(from: checkpoint.tensors) } catch { throw EveryRankError("\(error)") }
         step = checkpoint.state.step
         history = checkpoint.state.metricHistory
+        try metrics?.discardRecords(afterStep: step)
         try metrics?.write(["kind": "resume", "step": .int(step), "checkpoint": .string(checkpoint.path),
                             "world_size_at_save": .int(checkpoint.state.worldSize), "world_size": .int(world.size)])
     }

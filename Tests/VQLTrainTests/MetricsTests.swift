@@ -92,3 +92,23 @@ func gaucMatchesPerUserBruteForce(seed: Int) {
     #expect(ClassificationMetrics.logloss(probabilities: [1, 0], labels: [1, 0]) < 1e-6)
     #expect(ClassificationMetrics.logloss(probabilities: [], labels: []).isNaN)
 }
+
+@Test func resumeMovesLaterRecordsAsideAndKeepsAppending() throws {
+    let dir = NSTemporaryDirectory() + "vql-metrics-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let log = try MetricsLog(path: dir + "/metrics.jsonl")
+    try log.write(["kind": "note"])  // no step: always kept
+    for s in 1...10 { try log.write(["kind": "train", "step": .int(s)]) }
+    #expect(try log.discardRecords(afterStep: 6) == 4)
+    try log.write(["kind": "resume", "step": 6])
+    try log.write(["kind": "train", "step": 7])
+    func steps(_ path: String) throws -> [Int?] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["step"] as? Int
+        }
+    }
+    #expect(try steps(log.path) == [nil, 1, 2, 3, 4, 5, 6, 6, 7])
+    #expect(try steps(log.discardedPath) == [7, 8, 9, 10])
+    #expect(try log.discardRecords(afterStep: 7) == 0)  // nothing later: file untouched
+}

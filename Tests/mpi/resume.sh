@@ -59,7 +59,13 @@ train 2 "$work/crash" --resume > "$work/resume.log" 2>&1 || { cat "$work/resume.
 grep -q "resuming from .*step_" "$work/resume.log" || fail "the resumed run did not say where it resumed from"
 "$VQL_BIN" debug compare-models "$(model straight)" "$(model crash)" \
   || fail "killed (after $killed_at) and resumed run differs from the uninterrupted one"
-echo "ok (a): kill -9 of pid $victim after checkpoint $killed_at, --resume: bitwise identical to the uninterrupted np=2 run"
+# The resumed run's metrics read as one run: train steps strictly increasing.
+python3 - "$work/crash/metrics.jsonl" <<'PY' || fail "metrics.jsonl repeats or reorders train steps after --resume"
+import json, sys
+steps = [r["step"] for r in map(json.loads, open(sys.argv[1])) if r.get("kind") == "train"]
+sys.exit(0 if steps and all(a < b for a, b in zip(steps, steps[1:])) else 1)
+PY
+echo "ok (a): kill -9 of pid $victim after checkpoint $killed_at, --resume: bitwise identical to the uninterrupted np=2 run, metrics in step order"
 
 # (b) checkpoint under np=2, resume under np=1 with a longer max_steps.
 train 2 "$work/half" --set train.max_steps=20 > "$work/half.log" 2>&1 || { cat "$work/half.log"; fail "np=2 20-step run"; }
