@@ -59,8 +59,18 @@ public struct ItemSide {
     public var tagValue: [Int32] = []
     public var tags = KeyTable()
     public var features: [FeatureColumn] = []
-    /// Items whose tags were already recorded (first row of an item wins).
-    public var itemsWithTags = Set<Int32>()
+    /// itemHasTags[i]: item i's tags were already recorded (first row of an item wins).
+    public var itemHasTags: [Bool] = []
+
+    /// Marks `item` as having its tags; false if it already had them.
+    @inline(__always)
+    public mutating func firstTagsOf(_ item: Int32) -> Bool {
+        let i = Int(item)
+        if i >= itemHasTags.count { itemHasTags.append(contentsOf: repeatElement(false, count: max(i + 1 - itemHasTags.count, itemHasTags.count))) }
+        if itemHasTags[i] { return false }
+        itemHasTags[i] = true
+        return true
+    }
 
     public init() {}
 }

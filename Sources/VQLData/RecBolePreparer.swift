@@ -110,7 +110,7 @@ public enum RecBolePreparer {
             let prefix = tagColumns.count > 1
             while try r.next() {
                 guard try r.check(columns: h.names.count, &g) else { continue }
-                guard let item = log.items.find(token: r.string(ii)), side.itemsWithTags.insert(item).inserted else { continue }
+                guard let item = log.items.find(token: r.string(ii)), side.firstTagsOf(item) else { continue }
                 for (c, split) in tagColumns {
                     let text = r.string(c)
                     let values = split ? text.split(separator: " ").map(String.init) : (text.isEmpty ? [] : [text])

@@ -38,21 +38,44 @@ public enum TmallPreparer {
         for a in s.eventActions { keepAction[a] = true }
         for a in s.targetActions { target[a] = true }
         var notKept = 0
-        var dayMs: [Int64: Int64] = [:]
+        var dayMs = [Int64](repeating: Int64.min, count: 13 * 32)  // by month·32 + day, filled on first use
         if let (r, _) = try SourceFile.open(s.input, logFile, columns: columns, &g) {
             let progress = PrepareProgress()
             var lastItem: Int32 = -1
-            while try r.next() {
+            let values = UnsafeMutablePointer<Int64>.allocate(capacity: columns.count)
+            defer { values.deallocate() }
+            let required = [0, 1, 2, 3, 5, 6]  // brand_id (4) may be empty
+            rowLoop: while let n = try r.nextIntegers(values, capacity: columns.count, wanted: 0x7F) {
                 summary.rowsRead += 1
                 if summary.rowsRead & 0xFFFF == 0 { progress.report(file: logFile, rows: summary.rowsRead) }
-                guard try r.check(columns: columns.count, &g),
-                      let user = try r.int(0, "user_id", &g),
-                      let item = try r.int(1, "item_id", &g),
-                      let cat = try r.int(2, "cat_id", &g),
-                      let sellerId = try r.int(3, "seller_id", &g),
-                      let brandId = try r.optionalInt(4, "brand_id", &g),
-                      let mmdd = try r.int(5, "time_stamp", &g),
-                      let action = try r.int(6, "action_type", &g) else { continue }
+                let user: Int64, item: Int64, cat: Int64, sellerId: Int64, brandId: Int64?, mmdd: Int64, action: Int64
+                let e = CSVReader.emptyField
+                if n == columns.count && values[0] != e && values[1] != e && values[2] != e && values[3] != e
+                    && values[5] != e && values[6] != e {
+                    // Fast path: every field digits (or an empty brand_id).
+                    (user, item, cat, sellerId, mmdd, action) = (values[0], values[1], values[2], values[3], values[5], values[6])
+                    brandId = values[4] == CSVReader.emptyField ? nil : values[4]
+                } else if n >= 0 {
+                    // All-integer record with a wrong count or an empty required field: the
+                    // messages of the general path below.
+                    if n != columns.count {
+                        try g.reject(DropReason.wrongColumnCount, r.error("expected \(columns.count) columns, found \(n)"))
+                    } else {
+                        let c = required.first { values[$0] == CSVReader.emptyField }!
+                        try g.reject(DropReason.notNumeric, r.error("column \(columns[c]): expected an integer, found \"\""))
+                    }
+                    continue rowLoop
+                } else {
+                    guard try r.check(columns: columns.count, &g),
+                          let u = try r.int(0, "user_id", &g),
+                          let i = try r.int(1, "item_id", &g),
+                          let c = try r.int(2, "cat_id", &g),
+                          let sid = try r.int(3, "seller_id", &g),
+                          let b = try r.optionalInt(4, "brand_id", &g),
+                          let t = try r.int(5, "time_stamp", &g),
+                          let a = try r.int(6, "action_type", &g) else { continue }
+                    (user, item, cat, sellerId, brandId, mmdd, action) = (u, i, c, sid, b, t, a)
+                }
                 let month = mmdd / 100, day = mmdd % 100
                 guard (1...12).contains(month), (1...31).contains(day) else {
                     try g.reject(DropReason.notNumeric, r.error("column time_stamp: expected a month-day mmdd like 829 or 1111, found \(mmdd)"))
@@ -63,14 +86,12 @@ public enum TmallPreparer {
                     continue
                 }
                 if !keepAction[Int(action)] { notKept += 1; continue }
-                let t: Int64
-                if let cached = dayMs[mmdd] { t = cached } else {
-                    t = BeijingCalendar.midnightMs(year: Int64(s.year), month: month, day: day)
-                    dayMs[mmdd] = t
-                }
+                let slot = Int(month * 32 + day)
+                if dayMs[slot] == Int64.min { dayMs[slot] = BeijingCalendar.midnightMs(year: Int64(s.year), month: month, day: day) }
+                let t = dayMs[slot]
                 let i = log.items.id(item)
                 log.append(user: log.users.id(user), item: i, time: t, label: target[Int(action)] ? 1 : 0)
-                if i != lastItem && side.itemsWithTags.insert(i).inserted {
+                if i != lastItem && side.firstTagsOf(i) {
                     side.tagItem.append(i)
                     side.tagValue.append(side.tags.id(cat))
                     seller.set(item: i, value: seller.values.id(sellerId))
