@@ -45,12 +45,10 @@ enum KuaiUserFeatures {
     /// for explicitly (`explicit`), when the bad-file policy applies (`missingFile`).
     static func read(dir: String, file: String, columns kept: [String], explicit: Bool,
                      log: inout EventLog, guard g: inout RowGuard) throws -> UserSide {
-        if kept.isEmpty { return .none(file: file, "prepare.user_feature_fields is empty") }
-        if !explicit && !FileManager.default.fileExists(atPath: SourceFile.join(dir, file)) {
-            return .none(file: file, "\(file) not found")
-        }
-        guard let (r, _) = try SourceFile.open(dir, file, columns: columns, &g) else {
-            return .none(file: file, "\(file) skipped")
+        let r: CSVReader
+        switch try UserSide.open(dir: dir, file: file, header: columns, kept: kept, explicit: explicit, guard: &g) {
+        case .none(let side): return side
+        case .file(let reader): r = reader
         }
         var side = UserSide(file: file, columns: kept)
         // Per file column: index into the kept columns (-1 = not kept), and whether it is text.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Static user side information: single-valued categorical user features, keyed by the
 /// provisional user ids of an `EventLog` (the user-side twin of `ItemSide`). Rows of users
 /// with no event in the log are not recorded, only counted; the first row of a user wins.
@@ -17,6 +19,27 @@ public struct UserSide {
         var side = UserSide()
         side.summary = .init(file: file, none: reason)
         return side
+    }
+
+    /// What a user-feature reader starts from: the open file, or already the answer.
+    enum Source {
+        case file(CSVReader)
+        case none(UserSide)
+    }
+
+    /// Opens `dir/file` (header `header`) for a reader keeping `kept`: `.none` when no column
+    /// is kept, when the file is absent and no columns were asked for (`explicit` false), or
+    /// when the bad-file policy skips it.
+    static func open(dir: String, file: String, header: [String], kept: [String], explicit: Bool,
+                     guard g: inout RowGuard) throws -> Source {
+        if kept.isEmpty { return .none(.none(file: file, "prepare.user_feature_fields is empty")) }
+        if !explicit && !FileManager.default.fileExists(atPath: SourceFile.join(dir, file)) {
+            return .none(.none(file: file, "\(file) not found"))
+        }
+        guard let (r, _) = try SourceFile.open(dir, file, columns: header, &g) else {
+            return .none(.none(file: file, "\(file) skipped"))
+        }
+        return .file(r)
     }
 
     /// Starts reading `file` with these kept columns.
