@@ -67,7 +67,7 @@ extension VQLNetwork {
     func shardedItemBackward(_ ex: ItemWorkExchange, dk: UnsafePointer<Float>, dv: UnsafePointer<Float>, db: UnsafePointer<Float>?,
                              targets: [Int32], dxt: UnsafePointer<Float>, scale: Float) {
         let w = work, sh = shape, S = shard
-        let dx = sh.inputDim, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads, U = w.slots
+        let dx = sh.inputDim, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads
         let gw = ItemShard.gradientWidth(sh), total = S.union.count * gw
         // Written in union order, zeros for the items this rank has no slot of: one pass
         // over the buffer instead of clearing it and scattering the slots into it.

@@ -23,7 +23,7 @@ private func writeFixture(_ path: String) throws {
 private func writeRaw(_ path: String, header: String, data: [UInt8], headerLength: UInt64? = nil) {
     var bytes = withUnsafeBytes(of: (headerLength ?? UInt64(header.utf8.count)).littleEndian) { Array($0) }
     bytes += Array(header.utf8) + data
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
 }
 
 private func readError(_ path: String) -> String? {
