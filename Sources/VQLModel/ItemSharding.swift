@@ -17,12 +17,13 @@ public protocol ItemWorkExchange {
 /// Per-item work split across ranks (DESIGN §7 with data parallelism): with long histories
 /// every rank's share of a batch touches almost every item, so computing keys, values,
 /// static biases and codes per *local* distinct item would repeat the same work on every
-/// rank. Instead the union of the ranks' distinct items (sorted by id) is cut into one
+/// rank. Instead the union of the ranks' distinct items (in order of first appearance in the
+/// gathered lists, the same on every rank) is cut into one
 /// contiguous chunk per rank; each rank computes its chunk and the rows are allgathered.
 /// In backward the per-item gradients (dk, dv, db) and occurrence counts are summed over
 /// ranks and each rank back-propagates its own chunk through the projections.
 final class ItemShard {
-    /// union[i] = item id, sorted ascending; unionIndex[item] = i (reset after use)
+    /// union[i] = item id, in first-appearance order; unionIndex[item] = i (reset after use)
     var union: [Int32] = []
     var unionIndex: [Int32] = []
     var chunk = 0..<0
@@ -50,7 +51,8 @@ final class ItemShard {
     static func gradientWidth(_ s: ModelShape) -> Int { s.keyWidth + s.valueWidth + s.heads + 2 }
 
     /// Gathers every rank's distinct items and estimated sample-side work (FLOPs, see
-    /// `StepCost`), forms the sorted union and this rank's chunk of it (`balancedChunks`).
+    /// `StepCost`), forms the union and this rank's chunk of it (`balancedChunks`). Every rank
+    /// gathers the same lists, so every rank builds the same union without sorting it.
     func buildUnion(localItems: [Int32], sampleWork: Double, itemWork: Double, exchange ex: ItemWorkExchange, itemCount: Int) {
         if unionIndex.count != itemCount { unionIndex = [Int32](repeating: -1, count: itemCount) }
         for item in union { unionIndex[Int(item)] = -1 }
@@ -67,12 +69,10 @@ final class ItemShard {
             start += count
         }
         union.removeAll(keepingCapacity: true)
-        for item in all where unionIndex[Int(item)] < 0 {  // marks, then the real index below
-            unionIndex[Int(item)] = 0
+        for item in all where unionIndex[Int(item)] < 0 {
+            unionIndex[Int(item)] = Int32(union.count)
             union.append(item)
         }
-        union.sort()
-        for (i, item) in union.enumerated() { unionIndex[Int(item)] = Int32(i) }
         chunks = Self.balancedChunks(items: union.count, sampleWork: work, itemWork: itemWork)
         chunk = chunks[ex.rank]
     }
