@@ -21,8 +21,11 @@ public final class FileDigests: @unchecked Sendable {
     public func start(path: String, name: String) {
         group.enter()
         let thread = Thread { [self] in
-            // On Linux, PRIO_PROCESS with who = 0 sets the calling thread's nice value only.
+            #if os(Linux)
+            // On Linux, PRIO_PROCESS with who = 0 sets the calling thread's nice value only
+            // (elsewhere it would renice the whole process, so it is left out).
             setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            #endif
             let r = Self.digest(path: path, name: name)
             lock.lock()
             done[name] = r
@@ -55,7 +58,12 @@ public final class FileDigests: @unchecked Sendable {
         var offset: Int64 = 0
         while offset < size {
             let length = Int(min(window, size - offset))
-            guard let p = mmap(nil, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, off_t(offset)), p != MAP_FAILED else {
+            #if os(Linux)
+            let flags = MAP_PRIVATE | MAP_POPULATE  // fault the window in with one call
+            #else
+            let flags = MAP_PRIVATE
+            #endif
+            guard let p = mmap(nil, length, PROT_READ, flags, fd, off_t(offset)), p != MAP_FAILED else {
                 return .failure(DataError(file: name, "mmap failed (\(String(cString: strerror(errno))))"))
             }
             let view = UnsafeRawBufferPointer(start: p, count: length)
