@@ -5,12 +5,11 @@ import VQLCore
 /// returns at once, `finish` waits for the digest. At most `maxInFlight` blocks wait at a
 /// time (the reader blocks beyond that), so memory stays bounded when hashing is slower
 /// than parsing. Hashing is about a third of a single-threaded prepare; this overlaps it
-/// with parsing on a second core. Uses the system's libcrypto when present (`SystemSHA256`).
+/// with parsing on a second core (`FastSHA256`: the system libcrypto when present).
 final class BackgroundHasher: @unchecked Sendable {
     private let queue = DispatchQueue(label: "vql.sha256")
     private let slots: DispatchSemaphore
-    private var state = SHA256()
-    private let system = SystemSHA256()
+    private var state = FastSHA256()
     /// Reused copy buffers (at most `maxInFlight` + 1 exist): fresh 4 MiB allocations per
     /// block would cost a page fault per 4 KiB page.
     private var pool: [Buffer] = []
@@ -32,7 +31,7 @@ final class BackgroundHasher: @unchecked Sendable {
         let filled = Buffer(bytes: copy.bytes, count: bytes.count)
         queue.async { [self] in
             let view = UnsafeRawBufferPointer(rebasing: filled.bytes[0..<filled.count])
-            if let system { system.update(view) } else { state.update(view) }
+            state.update(view)
             poolLock.lock()
             pool.append(filled)
             poolLock.unlock()
@@ -42,7 +41,7 @@ final class BackgroundHasher: @unchecked Sendable {
 
     /// Waits for every queued block and returns the lower-case hex digest.
     func finish() -> String {
-        queue.sync { SHA256.hex(system?.finalize() ?? state.finalize()) }
+        queue.sync { state.hexDigest() }
     }
 }
 

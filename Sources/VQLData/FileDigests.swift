@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import Foundation
-import VQLCore
 
 /// SHA-256 and size of whole source files, each computed on a background thread from the
 /// moment it is requested until `resolve` needs it. A prepare that parses a big file in
@@ -50,8 +49,7 @@ public final class FileDigests: @unchecked Sendable {
         var st = stat()
         guard fstat(fd, &st) == 0 else { return .failure(DataError(file: name, "cannot stat (\(String(cString: strerror(errno))))")) }
         let size = Int64(st.st_size)
-        let system = SystemSHA256()
-        var portable = SHA256()
+        var hash = FastSHA256()
         // The page cache is hashed in place through 8 MiB mappings (no copy into a buffer);
         // each is unmapped before the next, so at most one window counts as resident.
         let window: Int64 = 8 << 20
@@ -66,13 +64,10 @@ public final class FileDigests: @unchecked Sendable {
             guard let p = mmap(nil, length, PROT_READ, flags, fd, off_t(offset)), p != MAP_FAILED else {
                 return .failure(DataError(file: name, "mmap failed (\(String(cString: strerror(errno))))"))
             }
-            let view = UnsafeRawBufferPointer(start: p, count: length)
-            if let system { system.update(view) } else { portable.update(view) }
+            hash.update(UnsafeRawBufferPointer(start: p, count: length))
             munmap(p, length)
             offset += Int64(length)
         }
-        let bytes = size
-        let hex = SHA256.hex(system?.finalize() ?? portable.finalize())
-        return .success(.init(name: name, bytes: bytes, sha256: hex))
+        return .success(.init(name: name, bytes: size, sha256: hash.hexDigest()))
     }
 }

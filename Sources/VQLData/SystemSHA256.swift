@@ -54,17 +54,28 @@ final class SystemSHA256 {
     }
 }
 
-/// Hex SHA-256 through the system libcrypto when it loads (the CPU's SHA extensions), else
-/// the portable `VQLCore.SHA256`: for checkpoints, models and caches of hundreds of MB.
-public enum FastSHA256 {
+/// SHA-256 through the system libcrypto when it loads (the CPU's SHA extensions), else the
+/// portable `VQLCore.SHA256`; same digests either way. One streaming state for every caller
+/// that hashes sources, checkpoints, models and caches of hundreds of MB.
+public struct FastSHA256 {
+    private let system = SystemSHA256()
+    private var portable = SHA256()
+
+    public init() {}
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        if let system { system.update(bytes) } else { portable.update(bytes) }
+    }
+
+    /// The lower-case hex digest of everything passed to `update`.
+    public mutating func hexDigest() -> String {
+        SHA256.hex(system?.finalize() ?? portable.finalize())
+    }
+
     public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        if let system = SystemSHA256() {
-            system.update(bytes)
-            return SHA256.hex(system.finalize())
-        }
-        var h = SHA256()
+        var h = FastSHA256()
         h.update(bytes)
-        return SHA256.hex(h.finalize())
+        return h.hexDigest()
     }
 
     /// Hex SHA-256 of the file at `path` (read through a memory map), nil if unreadable.
