@@ -51,7 +51,8 @@ extension Bench {
             var peakMB = 0.0
             for round in 1...repeats {
                 let start = Date()
-                let status = try runChild(CommandLine.arguments[0], ["prepare", "--format", "kuairand", "--input", raw, "--out", out, "--overwrite"])
+                let status = try ChildProcess.run(CommandLine.arguments[0], ["prepare", "--format", "kuairand", "--input", raw, "--out", out, "--overwrite"],
+                                                  captureOutput: false).status
                 vqlSeconds.append(Date().timeIntervalSince(start))
                 guard status == 0 else { throw ValidationError("vql prepare failed (exit \(status))") }
                 if round == 1 {  // ru_maxrss covers every child so far: read it before pandas runs
@@ -59,7 +60,8 @@ extension Bench {
                     getrusage(RUSAGE_CHILDREN.rawValue, &usage)
                     peakMB = Double(usage.ru_maxrss) / 1024
                 }
-                let pandas = try? runChildOutput(python, ["-c", script] + logs)
+                let pandas = try? ChildProcess.run(python, ["-c", script] + logs, discardErrors: true).output
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
                 let fields = pandas?.split(separator: " ").map(String.init) ?? []
                 if fields.count == 2, let p = Double(fields[0]) { pandasSeconds.append(p) }
                 print(String(format: "round %d: vql prepare %.2f s", round, vqlSeconds.last!)
@@ -68,7 +70,6 @@ extension Bench {
             let outputMB = Double(((try? fm.contentsOfDirectory(atPath: out)) ?? []).reduce(Int64(0)) {
                 $0 + ((try? fm.attributesOfItem(atPath: out + "/" + $1)[.size] as? Int64) ?? 0)
             }) / 1e6
-            func median(_ v: [Double]) -> Double { let s = v.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
             let seconds = median(vqlSeconds)
             var table: [(String, String)] = [
                 ("rows", "\(written)"),
@@ -90,31 +91,6 @@ extension Bench {
             let width = table.map(\.0.count).max() ?? 0
             print("vql bench prepare (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
             for (k, v) in table { print(k.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + v) }
-        }
-
-        /// Runs `path args` with stdout to /dev/null; returns the exit status.
-        func runChild(_ path: String, _ args: [String]) throws -> Int32 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: path)
-            p.arguments = args
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-            return p.terminationStatus
-        }
-
-        /// Runs a program found on PATH and returns its trimmed stdout.
-        func runChildOutput(_ program: String, _ args: [String]) throws -> String {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = [program] + args
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
 }

@@ -37,7 +37,6 @@ extension Bench {
                     print("round \(round)  np=\(np)  \(String(format: "%.0f", result.samplesPerSecond)) samples/s  \(result.summary)")
                 }
             }
-            func median(_ v: [Double]) -> Double { let s = v.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
             print("")
             print("np  median samples/s  speed-up (median of per-round ratios)  last run")
             for (k, np) in sizes.enumerated() {
@@ -55,20 +54,12 @@ extension Bench {
             args += [CommandLine.arguments[0], "bench", "train", "--json", "--steps", "\(steps)"]
             if let config = options.config { args += ["--config", config] }
             for o in options.overrides { args += ["--set", o] }
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = [mpirun] + args
-            let out = Pipe()
-            p.standardOutput = out
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            let text = String(decoding: data, as: UTF8.self)
-            guard p.terminationStatus == 0,
+            let (status, text) = try ChildProcess.run(mpirun, args)
+            guard status == 0,
                   let line = text.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
                   let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let rate = object["samples_per_second"] as? Double else {
-                throw ValidationError("mpirun -np \(np) vql bench train failed (exit \(p.terminationStatus)): \(text.suffix(400))")
+                throw ValidationError("mpirun -np \(np) vql bench train failed (exit \(status)): \(text.suffix(400))")
             }
             let bytes = (object["bytes_per_step"] as? Double) ?? 0, share = (object["communication_share"] as? Double) ?? 0
             let compute = ((object["compute_ms_by_rank"] as? [Double]) ?? []).map { String(format: "%.1f", $0) }.joined(separator: "/")
