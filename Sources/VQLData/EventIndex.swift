@@ -66,17 +66,17 @@ struct EventIndex {
             for u in 0..<userKeys { next[u] += c.perUser[u] }
         }
         let start = cursors, denseOffsets = offsets
-        let sorted = [Int32](unsafeUninitializedCapacity: n) { buffer, initialized in
-            let out = SharedPointer(buffer.base)
-            DispatchQueue.concurrentPerform(iterations: T) { t in
-                var cursor = start[t]
-                for e in bounds[t]..<bounds[t + 1] {
-                    let u = Int(user[e])
-                    out.pointer[Int(cursor[u])] = Int32(e)
-                    cursor[u] += 1
-                }
+        var sorted: [Int32] = parallelFill(count: n, tasks: T) { t, out in
+            var cursor = start[t]
+            for e in bounds[t]..<bounds[t + 1] {
+                let u = Int(user[e])
+                out[Int(cursor[u])] = Int32(e)
+                cursor[u] += 1
             }
-            // Within each user, by time (stable: file order breaks ties); users split by slice.
+        }
+        // Within each user, by time (stable: file order breaks ties); users split by slice.
+        sorted.withUnsafeMutableBufferPointer { buffer in
+            let out = SharedPointer(buffer.base)
             DispatchQueue.concurrentPerform(iterations: T) { t in
                 let o = out.pointer
                 for u in (userCount * t / T)..<(userCount * (t + 1) / T) {
@@ -91,15 +91,7 @@ struct EventIndex {
                     }
                 }
             }
-            initialized = n
         }
         order = sorted
     }
-}
-
-/// `body(0), …, body(count - 1)` computed on all cores, in index order.
-func parallelMap<R: Sendable>(_ count: Int, _ body: @Sendable (Int) -> R) -> [R] {
-    let slots = ResultSlots<R>(count: count)
-    DispatchQueue.concurrentPerform(iterations: count) { slots.set($0, .success(body($0))) }
-    return (0..<count).map { try! slots.take($0) }  // every slot holds a success
 }

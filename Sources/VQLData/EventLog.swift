@@ -29,12 +29,6 @@ public struct EventLog {
         flags?.values.append(0)
     }
 
-    /// Reserves room for `n` more events.
-    public mutating func reserve(additional n: Int) {
-        let c = count + max(n, 0)
-        user.reserveCapacity(c); item.reserveCapacity(c); time.reserveCapacity(c); label.reserveCapacity(c)
-    }
-
     /// Keeps the events where `keep[e]` is true, in order.
     public mutating func compact(_ keep: [Bool]) {
         var w = 0

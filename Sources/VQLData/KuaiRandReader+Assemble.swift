@@ -37,23 +37,6 @@ extension KuaiRandReader {
         log.flags = (name: "is_rand", values: isRand)
         return log
     }
-
-    /// An array of `count` elements written by `tasks` parallel calls of `body(task, base)`,
-    /// which together must write every element exactly once.
-    static func parallelFill<T>(count: Int, tasks: Int,
-                                _ body: @Sendable (Int, UnsafeMutablePointer<T>) -> Void) -> [T] {
-        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let base = SharedPointer(buffer.base)
-            DispatchQueue.concurrentPerform(iterations: tasks) { body($0, base.pointer) }
-            initialized = count
-        }
-    }
-}
-
-/// A pointer handed to parallel tasks that write disjoint parts of its memory.
-struct SharedPointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }
 
 extension KuaiRandReader {

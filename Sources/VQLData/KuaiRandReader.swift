@@ -212,29 +212,3 @@ public enum KuaiRandReader {
         for raw in rawItems.buffer { chunk.item.append(items.id(raw)) }
     }
 }
-
-/// One result slot per parallel task, each written by exactly one task before being read.
-final class ResultSlots<T: Sendable>: @unchecked Sendable {
-    private var slots: [Result<T, any Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ k: Int, _ r: Result<T, any Error>) { lock.lock(); slots[k] = r; lock.unlock() }
-
-    /// Removes and returns slot k's value (rethrows its error).
-    func take(_ k: Int) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        let r = slots[k]!
-        slots[k] = nil
-        return try r.get()
-    }
-
-    /// Applies `f` to slot k's value without removing it.
-    func peek<R>(_ k: Int, _ f: (T) -> R) throws -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return f(try slots[k]!.get())
-    }
-}
