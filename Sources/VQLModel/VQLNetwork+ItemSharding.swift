@@ -31,7 +31,7 @@ extension VQLNetwork {
         rows.withUnsafeMutableBufferPointer { r in
             let values = w.values.reserve(max(m, U) * vw)   // own values first, local values later
             Linear.forward(x: x, w: params.value("value.weight"), b: params.value("value.bias"), y: values, rows: m, inputs: dx, outputs: vw)
-            S.codes = [Int32](repeating: 0, count: codebooks == nil ? 0 : m * G)
+            S.codes = [Int32](repeating: 0, count: quantized ? m * G : 0)
             if let cb = codebooks { S.codes.withUnsafeMutableBufferPointer { cb.assign(keys: keys, rows: m, codes: $0.base, scratch: w.assignScratch) } }
             for i in 0..<m {
                 let row = r.base + i * width
@@ -44,7 +44,7 @@ extension VQLNetwork {
         let all = rows.withUnsafeBufferPointer { ex.allgather($0, counts: S.chunks.map { $0.count * width }) }
         let localKeys = sh.keyNorm ? w.keys.reserve(U * kw) : w.keysRaw.reserve(U * kw)
         let values = w.values.reserve(U * vw), localBias = sh.staticBias ? w.bias.reserve(U * H) : nil
-        if codebooks != nil { w.codes = [Int32](repeating: 0, count: U * G) }
+        if quantized { w.codes = [Int32](repeating: 0, count: U * G) }
         all.withUnsafeBufferPointer { a in
             for u in 0..<U {
                 let row = a.base + Int(S.unionIndex[Int(w.slotItems[u])]) * width
