@@ -23,7 +23,7 @@ public final class CSVReader {
     /// The name errors use (the file's base name).
     public let fileName: String
     /// 1-based line on which the current record starts.
-    public private(set) var line = 0
+    public internal(set) var line = 0
     /// Bytes of the current record's fields, unquoted, concatenated (grown by doubling).
     private var fieldBytes: UnsafeMutablePointer<UInt8>
     private var fieldBytesCapacity = 1024
@@ -32,19 +32,23 @@ public final class CSVReader {
     private var fieldEnds: UnsafeMutablePointer<Int>
     private var fieldEndsCapacity = 64
     private var fieldEndsCount = 0
-    /// Field end offsets of the all-digit fast path (64 fields and 8 spare slots).
-    private let endOffsets = UnsafeMutablePointer<Int>.allocate(capacity: 72)
+    /// Field end offsets of the all-digit fast path (up to 63 fields, then 64 + 8 spare slots:
+    /// a 64-byte window may add 64 ends, and ends are stored 8 at a time).
+    let endOffsets = UnsafeMutablePointer<Int>.allocate(capacity: 136)
     private let fd: Int32
-    private let block: UnsafeMutablePointer<UInt8>
+    let block: UnsafeMutablePointer<UInt8>
     private let blockCapacity: Int
-    private var blockCount = 0
-    private var blockPosition = 0
+    private(set) var blockCount = 0
+    var blockPosition = 0
     private var atEOF = false
     /// Line the reader is on (counts newlines consumed so far, 1-based).
-    private var currentLine = 1
+    var currentLine = 1
     /// Set when the previous byte was a CR ending a record, so a following LF is skipped.
-    private var skipLF = false
+    private(set) var skipLF = false
     private var hasher: BackgroundHasher?
+    /// Block offset of the 64-byte window whose classes `windowMasks` holds (-1: none).
+    var maskWindow = -1
+    var windowMasks = ByteMasks.none
     /// Size of the file when opened (for capacity estimates and progress).
     public let fileSize: Int64
     /// Total bytes read from the file.
@@ -80,9 +84,9 @@ public final class CSVReader {
         fd = open(path, O_RDONLY)
         if fd < 0 { throw DataError(file: fileName, "cannot open file (\(String(cString: strerror(errno))))") }
         blockCapacity = max(blockSize, 16)
-        // 8 spare bytes: the word-at-a-time scan may load up to 7 bytes past the data.
-        block = UnsafeMutablePointer<UInt8>.allocate(capacity: blockCapacity + 8)
-        block.initialize(repeating: 0, count: blockCapacity + 8)
+        // Spare bytes: the fast path loads whole 64-byte windows, up to 63 bytes past the data.
+        block = UnsafeMutablePointer<UInt8>.allocate(capacity: blockCapacity + CSVReader.blockSpare)
+        block.initialize(repeating: 0, count: blockCapacity + CSVReader.blockSpare)
         hasher = hashing ? BackgroundHasher() : nil
         var st = stat()
         fileSize = fstat(fd, &st) == 0 ? Int64(st.st_size) : 0
@@ -149,6 +153,7 @@ public final class CSVReader {
             if n == 0 { atEOF = true; return false }
             blockCount = n
             blockPosition = 0
+            maskWindow = -1
             bytesRead += n
             hasher?.update(UnsafeRawBufferPointer(start: block, count: n))
             return true
@@ -170,102 +175,6 @@ public final class CSVReader {
             guard let found = try readRecord() else { return false }
             if found { return true }
         }
-    }
-
-    enum IntegerScan { case record(Int), blank, general }
-
-    /// See `nextIntegers(_:capacity:wanted:)`: classifies the record's bytes 8 at a time
-    /// (digit, separator, newline, other: any "other" byte sends the record to `next()`),
-    /// lists the field ends, then parses only the `wanted` columns, 8 digits per step
-    /// (`ByteClasses.digits`). The ends of a word are written 4 at a time without testing
-    /// how many there are: a loop over a data-dependent count mispredicts once per word.
-    @inline(__always)
-    func scanDigitFields(_ out: UnsafeMutablePointer<Int64>, capacity: Int, wanted: UInt64) -> IntegerScan {
-        if skipLF || capacity > 63 { return .general }
-        let start = blockPosition, end = blockCount
-        let sepPattern = UInt64(separator) &* ByteClasses.ones
-        let base = block, ends = endOffsets
-        var p = start, count = 0
-        while true {
-            if p >= end || count > capacity { return .general }
-            let x = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
-            // Flags (0x80 per byte) of the bytes before `end`, then of those up to the first newline.
-            var inRecord = ByteClasses.high
-            if end &- p < 8 { inRecord &= (1 &<< UInt64((end &- p) &* 8)) &- 1 }
-            var newlines = ByteClasses.equal(x, ByteClasses.newlines) & inRecord
-            if newlines != 0 {
-                newlines &= 0 &- newlines  // the first one ends the record
-                inRecord &= (newlines &<< 1) &- 1
-            }
-            let separators = ByteClasses.equal(x, sepPattern) & inRecord
-            if inRecord & ~(separators | newlines | ByteClasses.digitFlags(x)) != 0 { return .general }
-            var bits = separators | newlines
-            let n = bits.nonzeroBitCount
-            for k in 0..<4 {  // unrolled; slots past n are overwritten later or ignored
-                ends[count &+ k] = p &+ bits.trailingZeroBitCount >> 3
-                bits &= bits &- 1
-            }
-            if n > 4 {
-                for k in 4..<n {
-                    ends[count &+ k] = p &+ bits.trailingZeroBitCount >> 3
-                    bits &= bits &- 1
-                }
-            }
-            count &+= n
-            if newlines != 0 { break }
-            p &+= 8
-        }
-        if count > capacity { return .general }
-        var todo = wanted & ((1 &<< UInt64(count)) &- 1)
-        while todo != 0 {
-            let f = todo.trailingZeroBitCount
-            todo &= todo &- 1
-            let fieldStart = f == 0 ? start : ends[f &- 1] &+ 1
-            let digits = ends[f] &- fieldStart
-            if digits > 18 { return .general }
-            out[f] = digits == 0 ? CSVReader.emptyField : ByteClasses.digits(base + fieldStart, count: digits)
-        }
-        let fieldStart = ends[count &- 1] &+ 1
-        line = currentLine
-        currentLine += 1
-        blockPosition = fieldStart
-        if fieldStart == start + 1 && count == 1 { return .blank }
-        return .record(count)
-    }
-
-    /// See `nextIntegers`: parses one all-integer record in place, or says to use `next()`.
-    @inline(__always)
-    func scanIntegers(_ out: UnsafeMutablePointer<Int64>, capacity: Int) -> IntegerScan {
-        if skipLF { return .general }
-        let start = blockPosition, end = blockCount, sep = separator
-        let base = block
-        var p = start, f = 0
-        var value: Int64 = 0, digits = 0, negative = false
-        while p < end {
-            let c = base[p]
-            let d = c &- 48
-            if d < 10 {
-                value = value &* 10 &+ Int64(d)
-                digits &+= 1
-            } else if c == sep || c == 0x0A {
-                if f == capacity || digits > 18 || (negative && digits == 0) { return .general }
-                out[f] = digits == 0 ? CSVReader.emptyField : (negative ? -value : value)
-                f += 1
-                if c == 0x0A { break }
-                value = 0; digits = 0; negative = false
-            } else if c == 0x2D && digits == 0 && !negative {
-                negative = true
-            } else {
-                return .general
-            }
-            p &+= 1
-        }
-        if p == end { return .general }
-        line = currentLine
-        currentLine += 1
-        blockPosition = p + 1
-        if p == start { return .blank }
-        return .record(f)
     }
 
     /// The fast path: a record wholly inside the block with no quote (when quoting) and no

@@ -176,3 +176,59 @@ private func records(_ text: String, blockSize: Int) throws -> [(Int, [String])]
         }
     }
 }
+
+@Test func byteMasksClassifyEveryByteAtEveryPosition() {
+    let window = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 1)
+    defer { window.deallocate() }
+    for separator: UInt8 in [0x2C, 0x09] {
+        for v in 0...255 {
+            for fill: UInt8 in [0x00, 0x2F, 0x30, 0x39, 0x3A, 0x80, 0xFF, separator] {
+                window.initializeMemory(as: UInt8.self, repeating: fill, count: 64)
+                for position in stride(from: v % 3, to: 64, by: 3) { window.storeBytes(of: UInt8(v), toByteOffset: position, as: UInt8.self) }
+                var expected = (separators: UInt64(0), newlines: UInt64(0), others: UInt64(0))
+                for i in 0..<64 {
+                    let c = window.load(fromByteOffset: i, as: UInt8.self)
+                    if c == separator { expected.separators |= 1 << UInt64(i) }
+                    else if c == 0x0A { expected.newlines |= 1 << UInt64(i) }
+                    else if !(0x30...0x39).contains(c) { expected.others |= 1 << UInt64(i) }
+                }
+                for masks in [ByteMasks(window, separator: separator), ByteMasks(portable: window, separator: separator)] {
+                    #expect(masks.separators == expected.separators && masks.newlines == expected.newlines && masks.others == expected.others,
+                            "byte \(v) among \(fill), separator \(separator)")
+                }
+            }
+        }
+    }
+}
+
+/// Records with many fields: a 64-byte window then holds more than the 8 ends stored
+/// unconditionally, and records past 63 fields must go to the general reader.
+@Test func integerFastPathHandlesWideRecords() throws {
+    let dir = TempDir()
+    defer { dir.cleanup() }
+    var rng = SystemRandomNumberGenerator()
+    var rows: [[String]] = []
+    for _ in 0..<300 {
+        var row = (0..<Int.random(in: 1...80, using: &rng)).map { _ in
+            Int.random(in: 0..<4, using: &rng) == 0 ? "" : String(Int.random(in: 0..<(Int.random(in: 0...1, using: &rng) == 0 ? 10 : 100_000), using: &rng))
+        }
+        if row == [""] { row = ["7"] }  // an empty line is blank, not a record
+        rows.append(row)
+    }
+    dir.write("w.csv", rows.map { $0.joined(separator: ",") + "\n" }.joined())
+    for block in [64, 100, 1 << 20] {
+        let r = try CSVReader(path: dir.file("w.csv"), blockSize: block)
+        let out = UnsafeMutablePointer<Int64>.allocate(capacity: 64)
+        defer { out.deallocate() }
+        for (k, row) in rows.enumerated() {
+            let n = try #require(try r.nextIntegers(out, capacity: 63, wanted: ~0))
+            if n >= 0 {
+                #expect(row.count <= 63 && n == row.count, "row \(k), block \(block)")
+                #expect((0..<n).map { out[$0] } == row.map { $0.isEmpty ? CSVReader.emptyField : Int64($0)! }, "row \(k), block \(block)")
+            } else {
+                #expect(r.strings == row, "row \(k), block \(block)")
+            }
+        }
+        #expect(try r.nextIntegers(out, capacity: 63, wanted: 1) == nil)
+    }
+}
