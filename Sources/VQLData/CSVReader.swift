@@ -14,8 +14,8 @@ import VQLCore
 /// `DataError` naming the file and line, or, with `recoverQuotes`, a `problem` of the record
 /// (the rest of the line is read as plain text) so a caller can skip the row. The separator
 /// is configurable and quoting can be off (`quoting: false`: tab-separated RecBole files,
-/// where `"` is an ordinary byte). When `hashing` is on, every byte read also feeds a
-/// SHA-256 computed on a second thread, so a source file's checksum costs no second pass.
+/// where `"` is an ordinary byte). When `hashing` is on, every block read also feeds an
+/// `XXH64` checksum (at memory speed, so a source file's checksum costs no second pass).
 ///
 /// Fast path: a record with no quote and no CR that lies inside the current block is not
 /// copied; its fields are views into the block.
@@ -45,7 +45,8 @@ public final class CSVReader {
     var currentLine = 1
     /// Set when the previous byte was a CR ending a record, so a following LF is skipped.
     private(set) var skipLF = false
-    private var hasher: BackgroundHasher?
+    /// The checksum of every byte read so far (with `hashing`).
+    public private(set) var hashed: XXH64?
     /// Block offset of the 64-byte window whose classes `windowMasks` holds (-1: none).
     var maskWindow = -1
     var windowMasks = ByteMasks.none
@@ -87,7 +88,7 @@ public final class CSVReader {
         // Spare bytes: the fast path loads whole 64-byte windows, up to 63 bytes past the data.
         block = UnsafeMutablePointer<UInt8>.allocate(capacity: blockCapacity + CSVReader.blockSpare)
         block.initialize(repeating: 0, count: blockCapacity + CSVReader.blockSpare)
-        hasher = hashing ? BackgroundHasher() : nil
+        hashed = hashing ? XXH64() : nil
         var st = stat()
         fileSize = fstat(fd, &st) == 0 ? Int64(st.st_size) : 0
         rangeStart = range?.lowerBound ?? 0
@@ -135,10 +136,6 @@ public final class CSVReader {
     /// File offset just past the current record (where the next one starts).
     public var offset: Int64 { rangeStart + Int64(bytesRead - blockCount + blockPosition) }
 
-    /// Hex SHA-256 of every byte read (call after `next()` returned false).
-    public func finishHash() -> String? {
-        hasher?.finish()
-    }
 
     /// Refills the block; returns false at end of file.
     private func refill() throws -> Bool {
@@ -155,7 +152,7 @@ public final class CSVReader {
             blockPosition = 0
             maskWindow = -1
             bytesRead += n
-            hasher?.update(UnsafeRawBufferPointer(start: block, count: n))
+            hashed?.update(UnsafeRawBufferPointer(start: block, count: n))
             return true
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import VQLCore
 
 /// `manifest.json` of a prepared dataset: what it holds, where it came from, and the element
 /// count of every array file (which `PreparedDataset` checks against the file sizes).
@@ -6,11 +7,42 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     public static let currentFormatVersion = 1
     public static let fileName = "manifest.json"
 
-    /// One raw input file: base name, size in bytes, lower-case hex SHA-256.
+    /// One raw input file: base name, size in bytes, and a checksum tagged with its algorithm:
+    /// `xxh64:` and 16 hex digits (`XXH64`, as `xxhsum` prints it). Manifests that recorded a
+    /// `sha256` field read as `sha256:<hex>`.
     public struct SourceFile: Codable, Sendable, Equatable {
         public var name: String
         public var bytes: Int64
-        public var sha256: String
+        public var checksum: String
+
+        public init(name: String, bytes: Int64, checksum: String) {
+            self.name = name
+            self.bytes = bytes
+            self.checksum = checksum
+        }
+
+        /// The tagged checksum of a file's bytes: `xxh64:<hex>`.
+        public static func checksum(_ hashed: XXH64) -> String { "xxh64:" + hashed.hexDigest() }
+
+        private enum CodingKeys: String, CodingKey { case name, bytes, checksum, sha256 }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name)
+            bytes = try c.decode(Int64.self, forKey: .bytes)
+            if let legacy = try c.decodeIfPresent(String.self, forKey: .sha256) {
+                checksum = "sha256:" + legacy
+            } else {
+                checksum = try c.decode(String.self, forKey: .checksum)
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(bytes, forKey: .bytes)
+            try c.encode(checksum, forKey: .checksum)
+        }
     }
 
     /// One array file of the prepared directory: name, element type (`i32`, `i64`, `f32`), count.

@@ -2,12 +2,13 @@
 import Glibc
 #endif
 import Foundation
+import VQLCore
 
-/// SHA-256 and size of whole source files, each computed on a background thread from the
-/// moment it is requested until `resolve` needs it. A prepare that parses a big file in
-/// parallel byte ranges cannot feed one hasher in order, so the file is read a second time
-/// (from the page cache) by its own task, which also overlaps the hashing with the sort and
-/// write phases instead of the parse.
+/// Checksum (`XXH64`) and size of whole source files, each computed on a background thread
+/// from the moment it is requested until `resolve` needs it. A prepare that parses a big
+/// file in parallel byte ranges cannot feed one hasher in order, so the file is read a
+/// second time (from the page cache) by its own task, which also overlaps the hashing with
+/// the sort and write phases instead of the parse.
 public final class FileDigests: @unchecked Sendable {
     private let group = DispatchGroup()
     private let lock = NSLock()
@@ -49,7 +50,7 @@ public final class FileDigests: @unchecked Sendable {
         var st = stat()
         guard fstat(fd, &st) == 0 else { return .failure(DataError(file: name, "cannot stat (\(String(cString: strerror(errno))))")) }
         let size = Int64(st.st_size)
-        var hash = FastSHA256()
+        var hash = XXH64()
         // The page cache is hashed in place through 8 MiB mappings (no copy into a buffer);
         // each is unmapped before the next, so at most one window counts as resident.
         let window: Int64 = 8 << 20
@@ -68,6 +69,6 @@ public final class FileDigests: @unchecked Sendable {
             munmap(p, length)
             offset += Int64(length)
         }
-        return .success(.init(name: name, bytes: size, sha256: hash.hexDigest()))
+        return .success(.init(name: name, bytes: size, checksum: DatasetManifest.SourceFile.checksum(hash)))
     }
 }

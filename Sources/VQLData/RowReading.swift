@@ -84,6 +84,6 @@ enum SourceFile {
 
     /// The manifest entry of a fully read source.
     static func record(_ r: CSVReader) -> DatasetManifest.SourceFile {
-        .init(name: r.fileName, bytes: Int64(r.bytesRead), sha256: r.finishHash() ?? "")
+        .init(name: r.fileName, bytes: Int64(r.bytesRead), checksum: r.hashed.map(DatasetManifest.SourceFile.checksum) ?? "")
     }
 }

@@ -25,10 +25,10 @@ public enum CheckpointCompatibility {
         }
         if a.labelColumn != b.labelColumn { out.append("dataset label column: checkpoint has \(a.labelColumn), dataset has \(b.labelColumn)") }
         if a.sourceFormat != b.sourceFormat { out.append("dataset source format: checkpoint has \(a.sourceFormat), dataset has \(b.sourceFormat)") }
-        let sa = Dictionary(a.sourceFiles.map { ($0.name, $0.sha256) }, uniquingKeysWith: { x, _ in x })
-        let sb = Dictionary(b.sourceFiles.map { ($0.name, $0.sha256) }, uniquingKeysWith: { x, _ in x })
+        let sa = Dictionary(a.sourceFiles.map { ($0.name, $0.checksum) }, uniquingKeysWith: { x, _ in x })
+        let sb = Dictionary(b.sourceFiles.map { ($0.name, $0.checksum) }, uniquingKeysWith: { x, _ in x })
         for name in Set(sa.keys).union(sb.keys).sorted() where sa[name] != sb[name] {
-            out.append("dataset source file \(name): checkpoint has sha256 \(sa[name] ?? "(absent)"), dataset has \(sb[name] ?? "(absent)")")
+            out.append("dataset source file \(name): checkpoint has checksum \(sa[name] ?? "(absent)"), dataset has \(sb[name] ?? "(absent)")")
         }
         return out
     }

@@ -73,7 +73,7 @@ extension Bench {
             let seconds = median(vqlSeconds)
             var table: [(String, String)] = [
                 ("rows", "\(written)"),
-                ("vql prepare (parse + sort + write + sha256), median s", String(format: "%.2f", seconds)),
+                ("vql prepare (parse + sort + write + checksums), median s", String(format: "%.2f", seconds)),
                 ("vql prepare rows/s", String(format: "%.0f", Double(written) / seconds)),
                 ("vql prepare MB/s of CSV", String(format: "%.0f", Double(bytes) / 1e6 / seconds)),
                 ("vql prepare peak RSS (ru_maxrss, round 1), MB", String(format: "%.0f", peakMB)),

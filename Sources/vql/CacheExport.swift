@@ -21,7 +21,7 @@ enum CacheExport {
             modelPath: (modelPath as NSString).standardizingPath.hasPrefix("/") ? modelPath : FileManager.default.currentDirectoryPath + "/" + modelPath,
             modelSHA256: FastSHA256.file(path: modelPath) ?? "",
             configYAML: config.yaml(), datasetPath: config.data.path,
-            datasetSources: d.manifest.sourceFiles.map { "\($0.name) \($0.sha256)" },
+            datasetSources: d.manifest.sourceFiles.map { "\($0.name) \($0.checksum)" },
             users: d.userCount, items: d.itemCount, tags: d.tagCount, shape: s, eventsBuilt: d.eventCount, builtWithRanks: world.size)
         let dir = CacheDirectory(manifest: manifest, caches: caches, itemCodes: codes,
                                  itemRawIds: Array(UnsafeBufferPointer(start: d.itemRawIds, count: d.itemCount)),

@@ -70,7 +70,10 @@ private func writeFixture(_ dir: TempDir) {
     #expect(d.manifest.sourceFiles.map(\.name) == KuaiRandFormat.logFiles + [Fixture.videos])
     let bytes = try Data(contentsOf: URL(fileURLWithPath: dir.file(Fixture.random)))
     #expect(d.manifest.sourceFiles[2].bytes == Int64(bytes.count))
-    #expect(d.manifest.sourceFiles[2].sha256 == SHA256.hexDigest([UInt8](bytes)))
+    // The log (hashed after its parallel parse) and the video features (hashed while read).
+    #expect(d.manifest.sourceFiles[2].checksum == "xxh64:" + bytes.withUnsafeBytes { XXH64.hex($0) })
+    let videos = try Data(contentsOf: URL(fileURLWithPath: dir.file(Fixture.videos)))
+    #expect(d.manifest.sourceFiles[3].checksum == "xxh64:" + videos.withUnsafeBytes { XXH64.hex($0) })
     #expect(dir.contents().sorted() == (KuaiRandFormat.logFiles + [Fixture.videos, "prepared"]).sorted())
 }
 
@@ -114,4 +117,15 @@ private func writeFixture(_ dir: TempDir) {
     let old = try JSONDecoder().decode(DatasetManifest.self, from: JSONSerialization.data(withJSONObject: object))
     #expect(old.itemFeatures.isEmpty)
     #expect(old.counts == m.counts)
+}
+
+/// Source entries round-trip with their tagged checksum; a manifest that recorded `sha256`
+/// reads as `sha256:<hex>`.
+@Test func sourceFileChecksumsRoundTripAndReadTheSHA256Field() throws {
+    let entry = DatasetManifest.SourceFile(name: "a.csv", bytes: 3, checksum: "xxh64:44bc2cf5ad770999")
+    let json = try JSONEncoder().encode(entry)
+    #expect(try JSONDecoder().decode(DatasetManifest.SourceFile.self, from: json) == entry)
+    #expect(String(decoding: json, as: UTF8.self).contains("\"checksum\""))
+    let legacy = Data(#"{"name": "a.csv", "bytes": 3, "sha256": "ba7816bf"}"#.utf8)
+    #expect(try JSONDecoder().decode(DatasetManifest.SourceFile.self, from: legacy).checksum == "sha256:ba7816bf")
 }

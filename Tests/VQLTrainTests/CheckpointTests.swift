@@ -107,7 +107,7 @@ import VQLCore
         #expect(message.contains("train.lr"), "\(message)")
         var other = c.state.dataset
         other.counts.events += 1
-        other.sourceFiles[0].sha256 = String(repeating: "0", count: 64)
+        other.sourceFiles[0].checksum = "xxh64:" + String(repeating: "0", count: 16)
         let problems = CheckpointCompatibility.problems(saved: t.config, current: t.config, savedDataset: c.state.dataset, currentDataset: other)
         #expect(problems.count == 2 && problems[0].contains("dataset counts") && problems[1].contains(other.sourceFiles[0].name), "\(problems)")
     }
