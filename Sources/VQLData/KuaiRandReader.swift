@@ -99,7 +99,7 @@ public enum KuaiRandReader {
                 rows += whole.rows
                 chunks.append(whole)
             }
-            sources.append(.init(name: name, bytes: body.upperBound, sha256: ""))
+            sources.append(.init(name: name, bytes: body.upperBound, checksum: ""))
         }
         var log = assemble(chunks)
         log.sources = sources
@@ -141,7 +141,7 @@ public enum KuaiRandReader {
     /// Parses bytes `range` of a log file (whole lines, no header).
     static func readRange(_ path: String, _ range: Range<Int64>, labelIndex: Int, policy: BadRowPolicy,
                           progress: PrepareProgress) throws -> LogChunk {
-        let r = try CSVReader(path: path, recoverQuotes: policy == .skip, range: range)
+        let r = try CSVReader(path: path, blockSize: 1 << 20, recoverQuotes: policy == .skip, range: range)
         var chunk = LogChunk(bytes: range.upperBound - range.lowerBound)
         var g = RowGuard(policy: policy)
         try parseRows(r, into: &chunk, guard: &g, labelIndex: labelIndex, progress: progress)
