@@ -1,8 +1,10 @@
 import Foundation
 
 /// Writes a directory all-or-nothing: the contents go to a temporary sibling directory,
-/// which is renamed onto the target only after `body` succeeds. On failure the temporary
-/// directory is removed and the target (if any) is untouched.
+/// which is renamed onto the target only after `body` succeeds and every file in it and
+/// the directory itself are fsynced (so a crash cannot leave a renamed directory with
+/// unwritten files). On failure the temporary directory is removed and the target (if
+/// any) is untouched.
 public enum AtomicDirectory {
     public static func write(to path: String, overwrite: Bool, _ body: (String) throws -> Void) throws {
         var target = path
@@ -19,6 +21,7 @@ public enum AtomicDirectory {
         try wrap(name) { try fm.createDirectory(atPath: temporary, withIntermediateDirectories: false) }
         do {
             try body(temporary)
+            try syncContents(of: temporary)
         } catch {
             try? fm.removeItem(atPath: temporary)
             throw error
@@ -38,6 +41,17 @@ public enum AtomicDirectory {
                 try? fm.removeItem(atPath: temporary)
                 throw DataError(file: name, "cannot rename the finished directory into place (\(reason))")
             }
+        }
+    }
+
+    /// fsyncs every regular file directly in `directory`, then the directory.
+    static func syncContents(of directory: String) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        for name in names + ["."] {
+            let fd = open((directory as NSString).appendingPathComponent(name), O_RDONLY)
+            if fd < 0 { throw DataError(file: name, "cannot open to fsync (\(String(cString: strerror(errno))))") }
+            defer { close(fd) }
+            if fsync(fd) != 0 { throw DataError(file: name, "fsync failed (\(String(cString: strerror(errno))))") }
         }
     }
 

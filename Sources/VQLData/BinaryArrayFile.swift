@@ -3,11 +3,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CLibc
 
 /// Raw little-endian arrays on disk: written in one go, read back by `mmap`.
 ///
 /// The prepared dataset stores each column as a headerless file of fixed-width elements
 /// (the manifest holds the counts), so training maps them and indexes them directly.
+/// A write only starts the file's writeback; `AtomicDirectory` fsyncs the whole directory
+/// before renaming it into place, so no writer thread sits waiting for the disk.
 public enum BinaryArrayFile {
     /// Writes `count` elements at `values` to `path` (host order; vql runs on little-endian hosts).
     public static func write<T>(_ values: UnsafeBufferPointer<T>, to path: String) throws {
@@ -18,7 +21,7 @@ public enum BinaryArrayFile {
         if let base = values.baseAddress {
             try writeAll(fd, UnsafeRawPointer(base), values.count * MemoryLayout<T>.stride, name)
         }
-        if fsync(fd) != 0 { throw DataError(file: name, "fsync failed (\(String(cString: strerror(errno))))") }
+        _ = vql_start_writeback(fd)
     }
 
     /// Writes `value(0), value(1), …, value(count - 1)` to `path`, gathered into a buffer
@@ -38,7 +41,7 @@ public enum BinaryArrayFile {
             try writeAll(fd, UnsafeRawPointer(buffer), m * MemoryLayout<T>.stride, name)
             k += m
         }
-        if fsync(fd) != 0 { throw DataError(file: name, "fsync failed (\(String(cString: strerror(errno))))") }
+        _ = vql_start_writeback(fd)
     }
 
     private static func writeAll(_ fd: Int32, _ start: UnsafeRawPointer, _ byteCount: Int, _ name: String) throws {
