@@ -5,6 +5,11 @@ extension Bench {
     /// `vql bench scaling`: `vql bench train` under `mpirun` at several world sizes, in
     /// alternating rounds (1, 2, 1, 2, …) so that a slow spell of a shared machine hits every
     /// size alike; prints each round and the median speed-up over the first size.
+    ///
+    /// Each round also runs, for every larger size N, N independent baseline runs at once
+    /// (no communication at all): their summed samples/s over one run's is the most the
+    /// machine gives N processes (shared caches, memory bandwidth, the hypervisor), the
+    /// ceiling the speed-up of N ranks is measured against.
     struct Scaling: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "scaling", abstract: "Samples/s at several world sizes (mpirun), alternating rounds, median speed-up.")
@@ -26,6 +31,7 @@ extension Bench {
             }
             let cores = ProcessInfo.processInfo.activeProcessorCount
             var samples = [[Double]](repeating: [], count: sizes.count)
+            var ceiling = [[Double]](repeating: [], count: sizes.count)
             var last = [String](repeating: "", count: sizes.count)
             let threads = blasThreads.map { "\($0)" } ?? "cores ÷ ranks"
             print("vql bench scaling (\(cores) cores, \(options.config ?? "built-in demo config"), \(steps) steps per run, OpenBLAS threads per rank: \(threads))")
@@ -36,6 +42,12 @@ extension Bench {
                     last[k] = result.summary
                     print("round \(round)  np=\(np)  \(String(format: "%.0f", result.samplesPerSecond)) samples/s  \(result.summary)")
                 }
+                for (k, np) in sizes.enumerated() where k > 0 && np % sizes[0] == 0 {
+                    let copies = np / sizes[0]
+                    let rate = try runIndependent(copies: copies, np: sizes[0], threadsPerRank: blasThreads ?? max(1, cores / np))
+                    ceiling[k].append(rate)
+                    print("round \(round)  \(copies) independent np=\(sizes[0]) runs at once  \(String(format: "%.0f", rate)) samples/s in all")
+                }
             }
             print("")
             print("np  median samples/s  speed-up (median of per-round ratios)  last run")
@@ -44,17 +56,41 @@ extension Bench {
                 print(String(format: "%-3d %17.0f  %37@  %@", np, median(samples[k]),
                              String(format: "%.2f× (range %.2f–%.2f)", median(ratios), ratios.min() ?? 0, ratios.max() ?? 0), last[k]))
             }
+            print("")
+            print("np  machine ceiling: independent runs at once vs one (median, range)  np speed-up / ceiling (median of rounds)")
+            for (k, np) in sizes.enumerated() where !ceiling[k].isEmpty {
+                let limits = zip(ceiling[k], samples[0]).map { $0 / $1 }
+                let shares = zip(samples[k], ceiling[k]).map { $0 / $1 }
+                print(String(format: "%-3d %66@  %.0f%%", np, String(format: "%.2f× (range %.2f–%.2f)", median(limits), limits.min() ?? 0, limits.max() ?? 0),
+                             100 * median(shares)))
+            }
+        }
+
+        /// `copies` runs of `mpirun -np np … vql bench train --json` started together; their
+        /// summed samples/s.
+        func runIndependent(copies: Int, np: Int, threadsPerRank: Int) throws -> Double {
+            let started = try (0..<copies).map { _ in try ChildProcess.start(mpirun, mpirunArguments(np: np, threads: threadsPerRank, cores: Int.max)) }
+            return try started.map { try parse($0.finish(), np: np).samplesPerSecond }.reduce(0, +)
         }
 
         /// One `mpirun -np N … vql bench train --json` run.
         func runBench(np: Int, cores: Int) throws -> (samplesPerSecond: Double, summary: String) {
-            var args = ["-np", "\(np)", "--bind-to", "none", "-x", "OPENBLAS_NUM_THREADS=\(blasThreads ?? max(1, cores / np))"]
+            try parse(ChildProcess.run(mpirun, mpirunArguments(np: np, threads: blasThreads ?? max(1, cores / np), cores: cores)), np: np)
+        }
+
+        func mpirunArguments(np: Int, threads: Int, cores: Int) -> [String] {
+            var args = ["-np", "\(np)", "--bind-to", "none", "-x", "OPENBLAS_NUM_THREADS=\(threads)"]
             if np > cores { args.append("--oversubscribe") }
             if getuid() == 0 { args.append("--allow-run-as-root") }
             args += [CommandLine.arguments[0], "bench", "train", "--json", "--steps", "\(steps)"]
             if let config = options.config { args += ["--config", config] }
             for o in options.overrides { args += ["--set", o] }
-            let (status, text) = try ChildProcess.run(mpirun, args)
+            return args
+        }
+
+        /// samples/s and a summary from a run's `--json` line.
+        func parse(_ run: (status: Int32, output: String), np: Int) throws -> (samplesPerSecond: Double, summary: String) {
+            let (status, text) = run
             guard status == 0,
                   let line = text.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
                   let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],

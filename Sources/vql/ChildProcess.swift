@@ -7,6 +7,12 @@ enum ChildProcess {
     /// `discardErrors`.
     static func run(_ program: String, _ args: [String], captureOutput: Bool = true,
                     discardErrors: Bool = false) throws -> (status: Int32, output: String) {
+        try start(program, args, captureOutput: captureOutput, discardErrors: discardErrors).finish()
+    }
+
+    /// Starts `program` as `run` does and returns at once; `finish` waits for it.
+    static func start(_ program: String, _ args: [String], captureOutput: Bool = true,
+                      discardErrors: Bool = false) throws -> Running {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = [program] + args
@@ -14,9 +20,19 @@ enum ChildProcess {
         p.standardOutput = captureOutput ? pipe : FileHandle.nullDevice
         if discardErrors { p.standardError = FileHandle.nullDevice }
         try p.run()
-        let data = captureOutput ? pipe.fileHandleForReading.readDataToEndOfFile() : Data()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        return Running(process: p, output: captureOutput ? pipe : nil)
+    }
+
+    struct Running {
+        let process: Process
+        let output: Pipe?
+
+        /// Waits for the process; its exit status and captured stdout.
+        func finish() -> (status: Int32, output: String) {
+            let data = output?.fileHandleForReading.readDataToEndOfFile() ?? Data()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
     }
 }
 
