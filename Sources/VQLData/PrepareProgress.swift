@@ -40,15 +40,25 @@ public final class PrepareProgress: @unchecked Sendable {
 /// Phase timings of a prepare run on stderr when `VQL_PREPARE_TIMING` is set (for profiling).
 enum PrepareTiming {
     nonisolated(unsafe) static var last = Date()
+    nonisolated(unsafe) static var lastCPU = (user: 0.0, system: 0.0)
     static let enabled = ProcessInfo.processInfo.environment["VQL_PREPARE_TIMING"] != nil
 
+    /// Prints the phase's wall time, the CPU time all threads spent in it (user, system:
+    /// against 2 × wall on 2 cores, it shows how parallel the phase ran) and the peak RSS.
     static func mark(_ phase: String) {
         guard enabled else { return }
         let now = Date()
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let cpu = (user: seconds(usage.ru_utime), system: seconds(usage.ru_stime))
         // Peak resident memory so far (Linux), to see which phase sets ru_maxrss.
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? "?"
-        FileHandle.standardError.write(Data(String(format: "prepare timing: %@ %.3f s (peak RSS %@)\n", phase, now.timeIntervalSince(last), peak).utf8))
+        FileHandle.standardError.write(Data(String(format: "prepare timing: %@ %.3f s, CPU user %.3f s system %.3f s (peak RSS %@)\n", phase,
+                                                   now.timeIntervalSince(last), cpu.user - lastCPU.user, cpu.system - lastCPU.system, peak).utf8))
         last = now
+        lastCPU = cpu
     }
+
+    private static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
 }
