@@ -46,7 +46,6 @@ func parallelMap<R: Sendable>(_ count: Int, _ body: @Sendable (Int) -> R) -> [R]
 /// which together must write every element exactly once.
 func parallelFill<T>(count: Int, tasks: Int, _ body: @Sendable (Int, UnsafeMutablePointer<T>) -> Void) -> [T] {
     [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-        if let b = buffer.baseAddress { PrefaultedPages.populate(UnsafeMutableRawPointer(b), bytes: count * MemoryLayout<T>.stride) }
         let base = SharedPointer(buffer.base)
         DispatchQueue.concurrentPerform(iterations: tasks) { body($0, base.pointer) }
         initialized = count
