@@ -4,27 +4,13 @@ extension CSVReader {
     /// Marks an empty field in the output of `nextIntegers`.
     public static let emptyField = Int64.min
 
-    /// Reads the next non-blank record. When every field is an integer (optional `-`, at
-    /// most 18 digits) or empty, and the record lies in the current block, the values go to
-    /// `out` (empty fields as `emptyField`) and the field count is returned; nothing else is
-    /// set up, but `line` and `error(_:)` work. Otherwise the record is read by `next()` (so
+    /// Reads the next non-blank record. When every field is an unsigned integer (at most 18
+    /// digits) or empty, and the record lies in the current block, the columns whose bit is
+    /// set in `wanted` go to `out` (empty fields as `emptyField`; the others are left as they
+    /// were) and the field count is returned; nothing else is set up, but `line` and
+    /// `error(_:)` work. Otherwise (a sign or any other byte, a record crossing the block end,
+    /// more than `capacity` fields, a `capacity` above 63) the record is read by `next()` (so
     /// `withField`, `string` and `problem` apply) and -1 is returned. nil at end of file.
-    @inline(__always)
-    public func nextIntegers(_ out: UnsafeMutablePointer<Int64>, capacity: Int) throws -> Int? {
-        while true {
-            switch scanIntegers(out, capacity: capacity) {
-            case .record(let n): return n
-            case .blank: continue
-            case .general: return try next() ? -1 : nil
-            }
-        }
-    }
-
-    /// Like `nextIntegers(_:capacity:)` for records of unsigned integers, faster: fields are
-    /// checked 64 bytes at a time and only the columns whose bit is set in `wanted` are parsed
-    /// (`emptyField` when empty); the others are left as they were. A sign or any other byte
-    /// sends the record to `next()` (-1), as does a record crossing the block end or a
-    /// `capacity` above 63.
     @inline(__always)
     public func nextIntegers(_ out: UnsafeMutablePointer<Int64>, capacity: Int, wanted: UInt64) throws -> Int? {
         while true {
@@ -103,40 +89,5 @@ extension CSVReader {
         blockPosition = fieldStart
         if fieldStart == start + 1 && count == 1 { return .blank }
         return .record(count)
-    }
-
-    /// See `nextIntegers`: parses one all-integer record in place, or says to use `next()`.
-    @inline(__always)
-    func scanIntegers(_ out: UnsafeMutablePointer<Int64>, capacity: Int) -> IntegerScan {
-        if skipLF { return .general }
-        let start = blockPosition, end = blockCount, sep = separator
-        let base = block
-        var p = start, f = 0
-        var value: Int64 = 0, digits = 0, negative = false
-        while p < end {
-            let c = base[p]
-            let d = c &- 48
-            if d < 10 {
-                value = value &* 10 &+ Int64(d)
-                digits &+= 1
-            } else if c == sep || c == 0x0A {
-                if f == capacity || digits > 18 || (negative && digits == 0) { return .general }
-                out[f] = digits == 0 ? CSVReader.emptyField : (negative ? -value : value)
-                f += 1
-                if c == 0x0A { break }
-                value = 0; digits = 0; negative = false
-            } else if c == 0x2D && digits == 0 && !negative {
-                negative = true
-            } else {
-                return .general
-            }
-            p &+= 1
-        }
-        if p == end { return .general }
-        line = currentLine
-        currentLine += 1
-        blockPosition = p + 1
-        if p == start { return .blank }
-        return .record(f)
     }
 }
