@@ -59,6 +59,16 @@ public final class KeyTable {
         return v
     }
 
+    /// The integer keys by provisional id; the table is left empty, its grown slots kept for
+    /// the next keys (reusing a table spares the growth's rehashing and fresh memory).
+    public func takeKeys() -> [Int64] {
+        precondition(tokens.isEmpty, "KeyTable.takeKeys: integer keys only")
+        let keys = intKeys.withUnsafeBufferPointer { Array($0) }  // a copy: intKeys keeps its capacity
+        intKeys.removeAll(keepingCapacity: true)
+        slots.update(repeating: Slot(key: 0, id: -1), count: slotCount)
+        return keys
+    }
+
     /// The provisional id of integer key `k`, or nil if never inserted.
     public func find(_ k: Int64) -> Int32? {
         let table = slots, m = mask

@@ -8,8 +8,8 @@ extension KuaiRandReader {
     static func assemble(_ chunks: [LogChunk]) -> EventLog {
         var log = EventLog()
         let users = log.users, items = log.items
-        let userIds = chunks.map { $0.users.intKeys.map { users.id($0) } }
-        let itemIds = chunks.map { $0.items.intKeys.map { items.id($0) } }
+        let userIds = chunks.map { $0.userKeys.map { users.id($0) } }
+        let itemIds = chunks.map { $0.itemKeys.map { items.id($0) } }
         let starts = chunks.reduce(into: [0]) { $0.append($0.last! + $1.user.count) }
         let total = starts.last!
         log.user = parallelFill(count: total, tasks: chunks.count) { c, out in
@@ -47,7 +47,7 @@ extension KuaiRandReader {
         let dir = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
         guard let (r, _) = try SourceFile.open(dir, name, columns: KuaiRandFormat.logColumns, &g, hashing: false) else { return 0 }
         var chunk = LogChunk(bytes: r.fileSize)
-        try parseRows(r, into: &chunk, guard: &g, labelIndex: 5, progress: PrepareProgress())
+        try parseRows(r, into: &chunk, tables: KeyTablePool(), guard: &g, labelIndex: 5, progress: PrepareProgress())
         return chunk.time.count
     }
 }

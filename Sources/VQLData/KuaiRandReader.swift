@@ -5,14 +5,14 @@ import Foundation
 /// `BadRowPolicy.skip`, counted and left out.
 public enum KuaiRandReader {
     /// The events of one log file, or of one byte range of it, in line order. Users and items
-    /// are ids of the chunk's own key tables (first-seen order), so the parallel tasks do the
+    /// are chunk-local ids (first-seen order within the chunk), so the parallel tasks do the
     /// hashing; `assemble` maps each chunk's distinct keys to the log's ids.
-    /// (`@unchecked`: a chunk's tables are used by one task at a time.)
-    struct LogChunk: @unchecked Sendable {
+    struct LogChunk: Sendable {
         let user: ColumnBuilder<Int32>
         let item: ColumnBuilder<Int32>
-        let users = KeyTable()
-        let items = KeyTable()
+        /// Raw user and item ids by chunk-local id.
+        var userKeys: [Int64] = []
+        var itemKeys: [Int64] = []
         let time: ColumnBuilder<Int64>
         let label: ColumnBuilder<Float>
         /// `is_rand` per event (1 = random exposure), kept as the event flag column `is_rand`.
@@ -59,13 +59,14 @@ public enum KuaiRandReader {
             })
         }
         let progress = PrepareProgress()
+        let tables = KeyTablePool()
         let ranges = planned
         let results = ResultSlots<LogChunk>(count: ranges.count)
         DispatchQueue.concurrentPerform(iterations: ranges.count + (alongside == nil ? 0 : 1)) { k in
             if k == ranges.count { alongside?(); return }
             results.set(k, Result {
                 try readRange(SourceFile.join(dir, names[ranges[k].file]), ranges[k].bytes, labelIndex: labelIndex,
-                              policy: policy, progress: progress)
+                              policy: policy, tables: tables, progress: progress)
             })
         }
         PrepareTiming.mark("parse ranges")
@@ -93,7 +94,7 @@ public enum KuaiRandReader {
                 var whole = LogChunk(bytes: body.upperBound - body.lowerBound)
                 var fg = RowGuard(policy: policy)
                 if let (r, _) = try SourceFile.open(dir, name, columns: KuaiRandFormat.logColumns, &fg, hashing: false) {
-                    try parseRows(r, into: &whole, guard: &fg, labelIndex: labelIndex, progress: progress)
+                    try parseRows(r, into: &whole, tables: tables, guard: &fg, labelIndex: labelIndex, progress: progress)
                 }
                 g.dropped.merge(fg.dropped)
                 rows += whole.rows
@@ -140,19 +141,26 @@ public enum KuaiRandReader {
 
     /// Parses bytes `range` of a log file (whole lines, no header).
     static func readRange(_ path: String, _ range: Range<Int64>, labelIndex: Int, policy: BadRowPolicy,
-                          progress: PrepareProgress) throws -> LogChunk {
+                          tables: KeyTablePool, progress: PrepareProgress) throws -> LogChunk {
         let r = try CSVReader(path: path, blockSize: 1 << 20, recoverQuotes: policy == .skip, range: range)
         var chunk = LogChunk(bytes: range.upperBound - range.lowerBound)
         var g = RowGuard(policy: policy)
-        try parseRows(r, into: &chunk, guard: &g, labelIndex: labelIndex, progress: progress)
+        try parseRows(r, into: &chunk, tables: tables, guard: &g, labelIndex: labelIndex, progress: progress)
         chunk.dropped = g.dropped
         chunk.clean = g.dropped.reasons.isEmpty && !r.sawQuote
         return chunk
     }
 
-    /// Parses the rest of `r` into `chunk` (the label must be 0 or 1).
-    static func parseRows(_ r: CSVReader, into chunk: inout LogChunk, guard g: inout RowGuard,
+    /// Parses the rest of `r` into `chunk` (the label must be 0 or 1), hashing ids with a
+    /// pair of key tables borrowed from `tables`.
+    static func parseRows(_ r: CSVReader, into chunk: inout LogChunk, tables: KeyTablePool, guard g: inout RowGuard,
                           labelIndex: Int, progress: PrepareProgress) throws {
+        let (users, items) = tables.take()
+        defer {
+            chunk.userKeys = users.takeKeys()
+            chunk.itemKeys = items.takeKeys()
+            tables.give((users, items))
+        }
         let columns = KuaiRandFormat.logColumns
         let labelName = columns[labelIndex]
         var fileRows = 0
@@ -160,7 +168,6 @@ public enum KuaiRandReader {
         defer { values.deallocate() }
         let randIndex = KuaiRandFormat.logColumns.firstIndex(of: "is_rand")!
         let wanted: UInt64 = 1 << 0 | 1 << 1 | 1 << 4 | 1 << UInt64(labelIndex) | 1 << UInt64(randIndex)
-        let users = chunk.users
         let rawItems = ColumnBuilder<Int64>(capacity: chunk.time.capacity)
         var lastUser = Int64.min, lastUserId: Int32 = 0  // rows come in runs of one user
         rowLoop: while let n = try r.nextIntegers(values, capacity: columns.count, wanted: wanted) {
@@ -208,7 +215,25 @@ public enum KuaiRandReader {
         chunk.rows += fileRows
         // Items are mapped after the row loop, in a tight loop of independent probes whose
         // cache misses overlap; inside the row loop each probe's miss stalled the parse.
-        let items = chunk.items
         for raw in rawItems.buffer { chunk.item.append(items.id(raw)) }
+    }
+}
+
+/// Pairs of (user, item) key tables handed from one range parse to the next, so each parallel
+/// task reuses tables already grown to a range's distinct keys.
+final class KeyTablePool: @unchecked Sendable {
+    private var free: [(KeyTable, KeyTable)] = []
+    private let lock = NSLock()
+
+    func take() -> (users: KeyTable, items: KeyTable) {
+        lock.lock()
+        defer { lock.unlock() }
+        return free.popLast() ?? (KeyTable(), KeyTable())
+    }
+
+    func give(_ pair: (KeyTable, KeyTable)) {
+        lock.lock()
+        free.append(pair)
+        lock.unlock()
     }
 }
