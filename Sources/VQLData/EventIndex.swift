@@ -67,6 +67,8 @@ struct EventIndex {
         }
         let start = cursors, denseOffsets = offsets
         var sorted: [Int32] = parallelFill(count: n, tasks: T) { t, out in
+            // Each task prefaults an equal share first; the scatter then writes anywhere.
+            PrefaultedPages.populate(out + bounds[t], count: bounds[t + 1] - bounds[t])
             var cursor = start[t]
             for e in bounds[t]..<bounds[t + 1] {
                 let u = Int(user[e])

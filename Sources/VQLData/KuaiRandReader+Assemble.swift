@@ -12,25 +12,32 @@ extension KuaiRandReader {
         let itemIds = chunks.map { $0.itemKeys.map { items.id($0) } }
         let starts = chunks.reduce(into: [0]) { $0.append($0.last! + $1.user.count) }
         let total = starts.last!
+        // Each task prefaults its slice just before filling it, while the chunk columns it
+        // copies from are freed as it goes, so the resident set does not hold both at once.
         log.user = parallelFill(count: total, tasks: chunks.count) { c, out in
             let ids = userIds[c], start = starts[c]
+            PrefaultedPages.populate(out + start, count: chunks[c].user.count)
             for (i, u) in chunks[c].user.buffer.enumerated() { out[start + i] = ids[Int(u)] }
             chunks[c].user.release()
         }
         log.item = parallelFill(count: total, tasks: chunks.count) { c, out in
             let ids = itemIds[c], start = starts[c]
+            PrefaultedPages.populate(out + start, count: chunks[c].item.count)
             for (i, v) in chunks[c].item.buffer.enumerated() { out[start + i] = ids[Int(v)] }
             chunks[c].item.release()
         }
         log.time = parallelFill(count: total, tasks: chunks.count) { c, out in
+            PrefaultedPages.populate(out + starts[c], count: chunks[c].time.count)
             (out + starts[c]).update(from: chunks[c].time.pointer, count: chunks[c].time.count)
             chunks[c].time.release()
         }
         log.label = parallelFill(count: total, tasks: chunks.count) { c, out in
+            PrefaultedPages.populate(out + starts[c], count: chunks[c].label.count)
             (out + starts[c]).update(from: chunks[c].label.pointer, count: chunks[c].label.count)
             chunks[c].label.release()
         }
         let isRand: [UInt8] = parallelFill(count: total, tasks: chunks.count) { c, out in
+            PrefaultedPages.populate(out + starts[c], count: chunks[c].isRand.count)
             (out + starts[c]).update(from: chunks[c].isRand.pointer, count: chunks[c].isRand.count)
             chunks[c].isRand.release()
         }

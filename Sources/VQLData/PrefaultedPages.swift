@@ -21,4 +21,9 @@ enum PrefaultedPages {
         if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, populateWrite) }
         #endif
     }
+
+    /// The memory of `count` elements at `p`.
+    static func populate<T>(_ p: UnsafeMutablePointer<T>, count: Int) {
+        populate(UnsafeMutableRawPointer(p), bytes: count * MemoryLayout<T>.stride)
+    }
 }
