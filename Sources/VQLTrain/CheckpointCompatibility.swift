@@ -25,10 +25,19 @@ public enum CheckpointCompatibility {
         }
         if a.labelColumn != b.labelColumn { out.append("dataset label column: checkpoint has \(a.labelColumn), dataset has \(b.labelColumn)") }
         if a.sourceFormat != b.sourceFormat { out.append("dataset source format: checkpoint has \(a.sourceFormat), dataset has \(b.sourceFormat)") }
-        let sa = Dictionary(a.sourceFiles.map { ($0.name, $0.checksum) }, uniquingKeysWith: { x, _ in x })
-        let sb = Dictionary(b.sourceFiles.map { ($0.name, $0.checksum) }, uniquingKeysWith: { x, _ in x })
-        for name in Set(sa.keys).union(sb.keys).sorted() where sa[name] != sb[name] {
-            out.append("dataset source file \(name): checkpoint has checksum \(sa[name] ?? "(absent)"), dataset has \(sb[name] ?? "(absent)")")
+        let sa = Dictionary(a.sourceFiles.map { ($0.name, $0) }, uniquingKeysWith: { x, _ in x })
+        let sb = Dictionary(b.sourceFiles.map { ($0.name, $0) }, uniquingKeysWith: { x, _ in x })
+        for name in Set(sa.keys).union(sb.keys).sorted() {
+            guard let x = sa[name], let y = sb[name] else {
+                out.append("dataset source file \(name): checkpoint has \(sa[name] == nil ? "(absent)" : "it"), dataset has \(sb[name] == nil ? "(absent)" : "it")")
+                continue
+            }
+            // Checksums of different algorithms (a dataset prepared before sources were
+            // checksummed with XXH64) cannot be compared; the sizes still are.
+            let comparable = x.checksum.split(separator: ":").first == y.checksum.split(separator: ":").first
+            if x.bytes != y.bytes || (comparable && x.checksum != y.checksum) {
+                out.append("dataset source file \(name): checkpoint has \(x.bytes) bytes, checksum \(x.checksum); dataset has \(y.bytes) bytes, checksum \(y.checksum)")
+            }
         }
         return out
     }

@@ -110,6 +110,13 @@ import VQLCore
         other.sourceFiles[0].checksum = "xxh64:" + String(repeating: "0", count: 16)
         let problems = CheckpointCompatibility.problems(saved: t.config, current: t.config, savedDataset: c.state.dataset, currentDataset: other)
         #expect(problems.count == 2 && problems[0].contains("dataset counts") && problems[1].contains(other.sourceFiles[0].name), "\(problems)")
+        // A checksum of another algorithm cannot be compared; the size still is.
+        var older = c.state.dataset
+        #expect(older.sourceFiles[0].checksum.hasPrefix("xxh64:"))
+        older.sourceFiles[0].checksum = "sha256:" + String(repeating: "a", count: 64)
+        #expect(CheckpointCompatibility.problems(saved: t.config, current: t.config, savedDataset: older, currentDataset: c.state.dataset).isEmpty)
+        older.sourceFiles[0].bytes += 1
+        #expect(CheckpointCompatibility.problems(saved: t.config, current: t.config, savedDataset: older, currentDataset: c.state.dataset).count == 1)
     }
 
     @Test func aFailedWriteLeavesThePreviousCheckpointIntact() throws {
