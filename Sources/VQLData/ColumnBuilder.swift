@@ -26,6 +26,9 @@ final class ColumnBuilder<T>: @unchecked Sendable {
 
     var buffer: UnsafeBufferPointer<T> { UnsafeBufferPointer(start: pointer, count: count) }
 
+    /// Empties the column, keeping its memory for new values.
+    func removeAll() { count = 0 }
+
     /// Frees the storage once the values have been copied out (the column is then empty).
     func release() {
         pointer.deallocate()

@@ -54,7 +54,7 @@ extension KuaiRandReader {
         let dir = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
         guard let (r, _) = try SourceFile.open(dir, name, columns: KuaiRandFormat.logColumns, &g, hashing: false) else { return 0 }
         var chunk = LogChunk(bytes: r.fileSize)
-        try parseRows(r, into: &chunk, tables: KeyTablePool(), guard: &g, labelIndex: 5, progress: PrepareProgress())
+        try parseRows(r, into: &chunk, scratch: ParseScratchPool(), guard: &g, labelIndex: 5, progress: PrepareProgress())
         return chunk.time.count
     }
 }

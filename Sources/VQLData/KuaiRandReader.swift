@@ -59,14 +59,14 @@ public enum KuaiRandReader {
             })
         }
         let progress = PrepareProgress()
-        let tables = KeyTablePool()
+        let scratch = ParseScratchPool()
         let ranges = planned
         let results = ResultSlots<LogChunk>(count: ranges.count)
         DispatchQueue.concurrentPerform(iterations: ranges.count + (alongside == nil ? 0 : 1)) { k in
             if k == ranges.count { alongside?(); return }
             results.set(k, Result {
                 try readRange(SourceFile.join(dir, names[ranges[k].file]), ranges[k].bytes, labelIndex: labelIndex,
-                              policy: policy, tables: tables, progress: progress)
+                              policy: policy, scratch: scratch, progress: progress)
             })
         }
         PrepareTiming.mark("parse ranges")
@@ -94,7 +94,7 @@ public enum KuaiRandReader {
                 var whole = LogChunk(bytes: body.upperBound - body.lowerBound)
                 var fg = RowGuard(policy: policy)
                 if let (r, _) = try SourceFile.open(dir, name, columns: KuaiRandFormat.logColumns, &fg, hashing: false) {
-                    try parseRows(r, into: &whole, tables: tables, guard: &fg, labelIndex: labelIndex, progress: progress)
+                    try parseRows(r, into: &whole, scratch: scratch, guard: &fg, labelIndex: labelIndex, progress: progress)
                 }
                 g.dropped.merge(fg.dropped)
                 rows += whole.rows
@@ -141,25 +141,27 @@ public enum KuaiRandReader {
 
     /// Parses bytes `range` of a log file (whole lines, no header).
     static func readRange(_ path: String, _ range: Range<Int64>, labelIndex: Int, policy: BadRowPolicy,
-                          tables: KeyTablePool, progress: PrepareProgress) throws -> LogChunk {
+                          scratch: ParseScratchPool, progress: PrepareProgress) throws -> LogChunk {
         let r = try CSVReader(path: path, blockSize: 1 << 20, recoverQuotes: policy == .skip, range: range)
         var chunk = LogChunk(bytes: range.upperBound - range.lowerBound)
         var g = RowGuard(policy: policy)
-        try parseRows(r, into: &chunk, tables: tables, guard: &g, labelIndex: labelIndex, progress: progress)
+        try parseRows(r, into: &chunk, scratch: scratch, guard: &g, labelIndex: labelIndex, progress: progress)
         chunk.dropped = g.dropped
         chunk.clean = g.dropped.reasons.isEmpty && !r.sawQuote
         return chunk
     }
 
-    /// Parses the rest of `r` into `chunk` (the label must be 0 or 1), hashing ids with a
-    /// pair of key tables borrowed from `tables`.
-    static func parseRows(_ r: CSVReader, into chunk: inout LogChunk, tables: KeyTablePool, guard g: inout RowGuard,
+    /// Parses the rest of `r` into `chunk` (the label must be 0 or 1), with key tables and
+    /// buffers borrowed from `pool`.
+    static func parseRows(_ r: CSVReader, into chunk: inout LogChunk, scratch pool: ParseScratchPool, guard g: inout RowGuard,
                           labelIndex: Int, progress: PrepareProgress) throws {
-        let (users, items) = tables.take()
+        let scratch = pool.take()
+        let users = scratch.users, items = scratch.items, rawItems = scratch.rawItems
         defer {
             chunk.userKeys = users.takeKeys()
             chunk.itemKeys = items.takeKeys()
-            tables.give((users, items))
+            rawItems.removeAll()
+            pool.give(scratch)
         }
         let columns = KuaiRandFormat.logColumns
         let labelName = columns[labelIndex]
@@ -168,7 +170,6 @@ public enum KuaiRandReader {
         defer { values.deallocate() }
         let randIndex = KuaiRandFormat.logColumns.firstIndex(of: "is_rand")!
         let wanted: UInt64 = 1 << 0 | 1 << 1 | 1 << 4 | 1 << UInt64(labelIndex) | 1 << UInt64(randIndex)
-        let rawItems = ColumnBuilder<Int64>(capacity: chunk.time.capacity)
         var lastUser = Int64.min, lastUserId: Int32 = 0  // rows come in runs of one user
         rowLoop: while let n = try r.nextIntegers(values, capacity: columns.count, wanted: wanted) {
             fileRows &+= 1
@@ -219,21 +220,28 @@ public enum KuaiRandReader {
     }
 }
 
-/// Pairs of (user, item) key tables handed from one range parse to the next, so each parallel
-/// task reuses tables already grown to a range's distinct keys.
-final class KeyTablePool: @unchecked Sendable {
-    private var free: [(KeyTable, KeyTable)] = []
-    private let lock = NSLock()
-
-    func take() -> (users: KeyTable, items: KeyTable) {
-        lock.lock()
-        defer { lock.unlock() }
-        return free.popLast() ?? (KeyTable(), KeyTable())
+/// What a range parse needs besides its output, handed from one range to the next so each
+/// parallel task reuses memory already grown to a range's size: the user and item key
+/// tables, and the raw item ids (hashed after the row loop).
+final class ParseScratchPool: @unchecked Sendable {
+    struct Scratch: @unchecked Sendable {
+        let users = KeyTable()
+        let items = KeyTable()
+        let rawItems = ColumnBuilder<Int64>(capacity: 1 << 16)
     }
 
-    func give(_ pair: (KeyTable, KeyTable)) {
+    private var free: [Scratch] = []
+    private let lock = NSLock()
+
+    func take() -> Scratch {
         lock.lock()
-        free.append(pair)
+        defer { lock.unlock() }
+        return free.popLast() ?? Scratch()
+    }
+
+    func give(_ scratch: Scratch) {
+        lock.lock()
+        free.append(scratch)
         lock.unlock()
     }
 }
