@@ -224,6 +224,7 @@ public enum KuaiRandReader {
 /// parallel task reuses memory already grown to a range's size: the user and item key
 /// tables, and the raw item ids (hashed after the row loop).
 final class ParseScratchPool: @unchecked Sendable {
+    /// (`@unchecked`: a scratch is used by one task at a time, between `take` and `give`.)
     struct Scratch: @unchecked Sendable {
         let users = KeyTable()
         let items = KeyTable()
