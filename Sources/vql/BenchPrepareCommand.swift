@@ -46,14 +46,23 @@ extension Bench {
 
             // 2. vql prepare (child process: wall time, its own peak RSS) and pandas.read_csv (parse
             // only) on the same files, alternating, so a slow spell of a shared machine hits both.
-            let script = "import sys, time\ntry:\n import pandas as pd\nexcept ImportError:\n print('none'); sys.exit(0)\nt = time.time()\nn = sum(len(pd.read_csv(f)) for f in sys.argv[1:])\nprint(time.time() - t, n)\n"
+            // CPU time (all threads, user + system) next to wall time: it shows how much of the
+            // speed-up comes from using both cores, and varies less with the machine's load.
+            let script = "import sys, time\ntry:\n import pandas as pd\nexcept ImportError:\n print('none'); sys.exit(0)\nt = time.time(); c = time.process_time()\nn = sum(len(pd.read_csv(f)) for f in sys.argv[1:])\nprint(time.time() - t, n, time.process_time() - c)\n"
             var vqlSeconds: [Double] = [], pandasSeconds: [Double] = []
+            var vqlCPU: [Double] = [], pandasCPU: [Double] = []
+            func childrenCPU() -> Double {
+                var usage = rusage()
+                getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+                return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+            }
             var peakMB = 0.0
             for round in 1...repeats {
-                let start = Date()
+                let start = Date(), cpuBefore = childrenCPU()
                 let status = try ChildProcess.run(CommandLine.arguments[0], ["prepare", "--format", "kuairand", "--input", raw, "--out", out, "--overwrite"],
                                                   captureOutput: false).status
                 vqlSeconds.append(Date().timeIntervalSince(start))
+                vqlCPU.append(childrenCPU() - cpuBefore)
                 guard status == 0 else { throw ValidationError("vql prepare failed (exit \(status))") }
                 if round == 1 {  // ru_maxrss covers every child so far: read it before pandas runs
                     var usage = rusage()
@@ -63,9 +72,12 @@ extension Bench {
                 let pandas = try? ChildProcess.run(python, ["-c", script] + logs, discardErrors: true).output
                     .trimmingCharacters(in: .whitespacesAndNewlines)
                 let fields = pandas?.split(separator: " ").map(String.init) ?? []
-                if fields.count == 2, let p = Double(fields[0]) { pandasSeconds.append(p) }
-                print(String(format: "round %d: vql prepare %.2f s", round, vqlSeconds.last!)
-                      + (pandasSeconds.count == round ? String(format: ", pandas.read_csv %.2f s", pandasSeconds.last!) : ""))
+                if fields.count == 3, let p = Double(fields[0]), let c = Double(fields[2]) {
+                    pandasSeconds.append(p)
+                    pandasCPU.append(c)
+                }
+                print(String(format: "round %d: vql prepare %.2f s (CPU %.2f s)", round, vqlSeconds.last!, vqlCPU.last!)
+                      + (pandasSeconds.count == round ? String(format: ", pandas.read_csv %.2f s (CPU %.2f s)", pandasSeconds.last!, pandasCPU.last!) : ""))
             }
             let outputMB = Double(((try? fm.contentsOfDirectory(atPath: out)) ?? []).reduce(Int64(0)) {
                 $0 + ((try? fm.attributesOfItem(atPath: out + "/" + $1)[.size] as? Int64) ?? 0)
@@ -74,6 +86,7 @@ extension Bench {
             var table: [(String, String)] = [
                 ("rows", "\(written)"),
                 ("vql prepare (parse + sort + write + checksums), median s", String(format: "%.2f", seconds)),
+                ("vql prepare CPU (all threads, user + system), median s", String(format: "%.2f", median(vqlCPU))),
                 ("vql prepare rows/s", String(format: "%.0f", Double(written) / seconds)),
                 ("vql prepare MB/s of CSV", String(format: "%.0f", Double(bytes) / 1e6 / seconds)),
                 ("vql prepare peak RSS (ru_maxrss, round 1), MB", String(format: "%.0f", peakMB)),
@@ -82,6 +95,7 @@ extension Bench {
             if pandasSeconds.count == repeats {
                 let ratios = zip(pandasSeconds, vqlSeconds).map { $0 / $1 }
                 table.append(("pandas.read_csv (parse only), median s", String(format: "%.2f", median(pandasSeconds))))
+                table.append(("pandas.read_csv CPU, median s", String(format: "%.2f", median(pandasCPU))))
                 table.append(("pandas rows/s", String(format: "%.0f", Double(written) / median(pandasSeconds))))
                 table.append(("speed-up of vql prepare over pandas parse", String(format: "%.2f× (median of %d rounds; range %.2f–%.2f)",
                                                                               median(ratios), repeats, ratios.min()!, ratios.max()!)))
