@@ -49,7 +49,7 @@ public enum KuaiRandPreparer {
         }
         var log = try KuaiRandReader.readLogs(dir: s.input, names: present, labelIndex: labelIndex, policy: s.badRows,
                                     guard: &g, rows: &summary.rowsRead,
-                                    digests: FileDigests(), rangeBytes: s.parallelRangeBytes,
+                                    rangeBytes: s.parallelRangeBytes,
                                     alongside: featuresPresent ? readVideos : nil)
         if log.count == 0 {
             throw DataError(file: present.joined(separator: ", "), "no events: expected at least one data line after the header")

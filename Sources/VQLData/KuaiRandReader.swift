@@ -36,13 +36,13 @@ public enum KuaiRandReader {
 
     /// Reads the log files and returns their events in file order. Each file is cut
     /// at line ends into ranges of about `rangeBytes`, parsed in parallel (with `alongside`,
-    /// the video features file, as one more task); the files' checksums go to `digests`,
-    /// computed while the caller sorts and writes.
+    /// the video features file, as one more task); the files' checksums are left to the
+    /// log's `digests`, computed while the caller sorts and writes.
     /// A file any of whose ranges dropped a row, failed or saw a quote is read again whole,
     /// in order, so errors, line numbers and drop examples are those of a sequential read.
     static func readLogs(dir: String, names: [String], labelIndex: Int, policy: BadRowPolicy,
                          guard g: inout RowGuard, rows: inout Int,
-                         digests: FileDigests, rangeBytes: Int64 = defaultRangeBytes,
+                         rangeBytes: Int64 = defaultRangeBytes,
                          alongside: (@Sendable () -> Void)? = nil) throws -> EventLog {
         // Headers first, in file order; a header's error is raised only in its file's turn.
         var headers: [Result<(body: Range<Int64>?, dropped: DropCounts), any Error>] = []
@@ -71,6 +71,7 @@ public enum KuaiRandReader {
         }
         PrepareTiming.mark("parse ranges")
         // Checksums start now: the parse keeps both cores busy, the steps after it mostly one.
+        let digests = FileDigests()
         for (k, name) in names.enumerated() where (try? headers[k].get().body) != nil {
             digests.start(path: SourceFile.join(dir, name), name: name)
         }
@@ -181,12 +182,7 @@ public enum KuaiRandReader {
                 (user, item, time, label, isRand) = (values[0], values[1], values[4], values[labelIndex], values[randIndex])
             } else if n >= 0 {
                 // All-integer record with a wrong count or an empty required field.
-                if n != columns.count {
-                    try g.reject(DropReason.wrongColumnCount, r.error("expected \(columns.count) columns, found \(n)"))
-                } else {
-                    let c = [0, 1, 4, labelIndex].first { values[$0] == CSVReader.emptyField }!
-                    try g.reject(DropReason.notNumeric, r.error("column \(columns[c]): expected an integer, found \"\""))
-                }
+                try r.rejectIntegerRecord(n, values, columns: columns, required: [0, 1, 4, labelIndex], &g)
                 continue
             } else {
                 // General path: fields as views, every check with its message.

@@ -27,6 +27,19 @@ extension CSVReader {
         return true
     }
 
+    /// Rejects an all-integer record from `nextIntegers` (`n` ≥ 0 fields in `values`) that
+    /// the caller's fast path refused: a wrong field count, or an empty `required` column,
+    /// with the general path's messages.
+    func rejectIntegerRecord(_ n: Int, _ values: UnsafePointer<Int64>, columns: [String], required: [Int],
+                             _ g: inout RowGuard) throws {
+        if n != columns.count {
+            try g.reject(DropReason.wrongColumnCount, error("expected \(columns.count) columns, found \(n)"))
+        } else {
+            let c = required.first { values[$0] == CSVReader.emptyField }!
+            try g.reject(DropReason.notNumeric, error("column \(columns[c]): expected an integer, found \"\""))
+        }
+    }
+
     /// Field `i` as an integer; nil (row skipped) when it is not one.
     @inline(__always)
     func int(_ i: Int, _ column: String, _ g: inout RowGuard) throws -> Int64? {

@@ -45,7 +45,7 @@ public enum TmallPreparer {
             let values = UnsafeMutablePointer<Int64>.allocate(capacity: columns.count)
             defer { values.deallocate() }
             let required = [0, 1, 2, 3, 5, 6]  // brand_id (4) may be empty
-            rowLoop: while let n = try r.nextIntegers(values, capacity: columns.count, wanted: 0x7F) {
+            while let n = try r.nextIntegers(values, capacity: columns.count, wanted: 0x7F) {
                 summary.rowsRead += 1
                 if summary.rowsRead & 0xFFFF == 0 { progress.report(file: logFile, rows: summary.rowsRead) }
                 let user: Int64, item: Int64, cat: Int64, sellerId: Int64, brandId: Int64?, mmdd: Int64, action: Int64
@@ -54,17 +54,11 @@ public enum TmallPreparer {
                     && values[5] != e && values[6] != e {
                     // Fast path: every field digits (or an empty brand_id).
                     (user, item, cat, sellerId, mmdd, action) = (values[0], values[1], values[2], values[3], values[5], values[6])
-                    brandId = values[4] == CSVReader.emptyField ? nil : values[4]
+                    brandId = values[4] == e ? nil : values[4]
                 } else if n >= 0 {
-                    // All-integer record with a wrong count or an empty required field: the
-                    // messages of the general path below.
-                    if n != columns.count {
-                        try g.reject(DropReason.wrongColumnCount, r.error("expected \(columns.count) columns, found \(n)"))
-                    } else {
-                        let c = required.first { values[$0] == CSVReader.emptyField }!
-                        try g.reject(DropReason.notNumeric, r.error("column \(columns[c]): expected an integer, found \"\""))
-                    }
-                    continue rowLoop
+                    // All-integer record with a wrong count or an empty required field.
+                    try r.rejectIntegerRecord(n, values, columns: columns, required: required, &g)
+                    continue
                 } else {
                     guard try r.check(columns: columns.count, &g),
                           let u = try r.int(0, "user_id", &g),
