@@ -51,24 +51,23 @@ extension Bench {
             let script = "import sys, time\ntry:\n import pandas as pd\nexcept ImportError:\n print('none'); sys.exit(0)\nt = time.time(); c = time.process_time()\nn = sum(len(pd.read_csv(f)) for f in sys.argv[1:])\nprint(time.time() - t, n, time.process_time() - c)\n"
             var vqlSeconds: [Double] = [], pandasSeconds: [Double] = []
             var vqlCPU: [Double] = [], pandasCPU: [Double] = []
-            func childrenCPU() -> Double {
-                var usage = rusage()
-                getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-                return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+            /// Waited-for children so far: CPU seconds (user + system) and peak RSS in MB.
+            func children() -> (cpu: Double, peakMB: Double) {
+                var u = rusage()
+                getrusage(RUSAGE_CHILDREN.rawValue, &u)
+                let cpu = Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+                return (cpu, Double(u.ru_maxrss) / 1024)
             }
             var peakMB = 0.0
             for round in 1...repeats {
-                let start = Date(), cpuBefore = childrenCPU()
+                let start = Date(), before = children()
                 let status = try ChildProcess.run(CommandLine.arguments[0], ["prepare", "--format", "kuairand", "--input", raw, "--out", out, "--overwrite"],
                                                   captureOutput: false).status
                 vqlSeconds.append(Date().timeIntervalSince(start))
-                vqlCPU.append(childrenCPU() - cpuBefore)
+                let after = children()
+                vqlCPU.append(after.cpu - before.cpu)
                 guard status == 0 else { throw ValidationError("vql prepare failed (exit \(status))") }
-                if round == 1 {  // ru_maxrss covers every child so far: read it before pandas runs
-                    var usage = rusage()
-                    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-                    peakMB = Double(usage.ru_maxrss) / 1024
-                }
+                if round == 1 { peakMB = after.peakMB }  // ru_maxrss covers every child so far: read it before pandas runs
                 let pandas = try? ChildProcess.run(python, ["-c", script] + logs, discardErrors: true).output
                     .trimmingCharacters(in: .whitespacesAndNewlines)
                 let fields = pandas?.split(separator: " ").map(String.init) ?? []
