@@ -97,8 +97,8 @@ public enum PreparedWriter {
         let summaryBytes = try summary.encoded()
         try AtomicDirectory.write(to: settings.output, overwrite: settings.overwrite) { dir in
             @Sendable func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
-            // Every file is a job; jobs run on all cores. Event
-            // columns are gathered in sorted order a block at a time, never whole in memory.
+            // Every file is a job; jobs run on all cores. Event columns are gathered in sorted
+            // order a block at a time, never whole in memory.
             let o = order, offsets = userOffsets, itemMap = items.map, item = log.item, label = log.label
             let tagOffsets = itemTagOffsets, tagList = itemTags, eventsPerItem = itemEvents, summaryData = Array(summaryBytes)
             typealias Job = (String, @Sendable (String) throws -> Void)

@@ -56,7 +56,7 @@ final class SystemSHA256 {
 
 /// SHA-256 through the system libcrypto when it loads (the CPU's SHA extensions), else the
 /// portable `VQLCore.SHA256`; same digests either way. One streaming state for every caller
-/// that hashes sources, checkpoints, models and caches of hundreds of MB.
+/// that hashes checkpoints, models and caches of hundreds of MB.
 public struct FastSHA256 {
     private let system = SystemSHA256()
     private var portable = SHA256()

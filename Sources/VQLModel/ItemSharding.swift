@@ -32,7 +32,7 @@ final class ItemShard {
     /// Own chunk activations: x, raw keys, keys (normalised), rstd, codes.
     let x = ScratchBuffer(), raw = ScratchBuffer(), keys = ScratchBuffer(), rstd = ScratchBuffer()
     var codes: [Int32] = []
-    /// Own chunk gradients after the reduction: [rows, kw + vw + H + 1].
+    /// Own chunk gradients after the reduction: [rows, `gradientWidth`].
     let reduced = ScratchBuffer()
     let dRaw = ScratchBuffer(), dX = ScratchBuffer()
     /// Set by a sharded forward; backward and the codebook statistics follow it.
