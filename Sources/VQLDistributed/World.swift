@@ -43,12 +43,28 @@ public final class World: @unchecked Sendable {
 
     let comm: MPI_Comm
     var sent = 0
+    /// `reduceScatterSum`'s receive blocks, kept between calls: a fresh megabyte-sized
+    /// buffer every step would be page-faulted in anew each time.
+    private var scratch: UnsafeMutablePointer<Float>?
+    private var scratchCapacity = 0
     private var finalized = false
 
     private init(rank: Int, size: Int, comm: MPI_Comm) {
         self.rank = rank
         self.size = size
         self.comm = comm
+    }
+
+    deinit { scratch?.deallocate() }
+
+    /// A buffer of at least `count` floats, reused by later calls (contents undefined).
+    func reduceScatterScratch(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if count > scratchCapacity || scratch == nil {
+            scratch?.deallocate()
+            scratchCapacity = max(count, 1)
+            scratch = .allocate(capacity: scratchCapacity)
+        }
+        return scratch!
     }
 
     // MARK: - Process-wide lifecycle (MPI can be initialised once per process)

@@ -111,8 +111,8 @@ struct CollectiveChecks {
         world.allreduceSum(&i)
         let ranks = Int64(n * (n - 1) / 2)
         expect(i == [ranks, Int64(n), ranks << 40], "allreduceSum(Int64)", "\(i)")
-        // Reduce-scatter with unequal blocks (rank q gets q + 3 elements), the sum of f.
-        let blocks = (0..<n).map { $0 + 3 }, offset = blocks[..<r].reduce(0, +)
+        // Reduce-scatter with unequal blocks (rank q gets q + 3 elements, rank 1 none).
+        let blocks = (0..<n).map { $0 == 1 ? 0 : $0 + 3 }, offset = blocks[..<r].reduce(0, +)
         var send = (0..<blocks.reduce(0, +)).map { Float(r + 1) * Float($0 % 5) }
         var mine = [Float](repeating: -1, count: blocks[r])
         send.withUnsafeMutableBufferPointer { s in
