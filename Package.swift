@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "VQLDistributed", dependencies: ["CMPI", "VQLCore"]),
         // Config, trainer loop, evaluation metrics, progress, metrics log.
         .target(name: "VQLTrain", dependencies: [
-            "VQLCore", "VQLData", "VQLModel", "VQLDistributed",
+            "VQLCore", "VQLData", "VQLModel", "VQLDistributed", "CLibc",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -138,6 +138,7 @@ public final class World: @unchecked Sendable {
     /// `MPI_Abort(MPI_COMM_WORLD, code)`: the launcher kills the other ranks, even those
     /// blocked in a collective. Never returns.
     public func abort(_ message: String, code: Int32 = 1) -> Never {
+        fflush(nil)   // what was printed before the failure stays before its message
         World.writeStderr("vql: rank \(rank)/\(size): \(message)\n")
         if !finalized {
             MPI_Abort(comm, code)

@@ -31,6 +31,8 @@ public final class Trainer {
     public private(set) var communicationSeconds = 0.0
     public private(set) var stepSeconds = 0.0
     public private(set) var lastLoss = Double.nan
+    /// Set at the end of a step on every rank alike when any rank received a stop signal.
+    public private(set) var stopRequested = false
 
     public init(config: RunConfig, world: World, runDirectory: String?) throws {
         try config.validate()
@@ -93,8 +95,10 @@ public final class Trainer {
         let c0 = Date()
         exchange.reduceGradients(of: network)
         exchange.reduce(codebookStatistics.pointer, count: codebookStatistics.count)
-        var sums = [l.crossEntropy, l.commitment]
+        // The third sum counts ranks asked to stop (`StopSignals`), so all ranks agree.
+        var sums = [l.crossEntropy, l.commitment, StopSignals.received == 0 ? 0 : 1]
         exchange.reduce(&sums)
+        stopRequested = sums[2] > 0
         communicationSeconds += Date().timeIntervalSince(c0) + (itemExchange?.seconds ?? 0) - sharedBefore
 
         let loss = (sums[0] + sums[1]) / Double(B)
@@ -122,8 +126,10 @@ public final class Trainer {
         let progress = ProgressReporter(total: total, label: "train", enabled: world.isRoot)
         let started = Date()
         var smoothed = Double.nan
+        StopSignals.install()
         while step < total {
             let loss = try trainStep()
+            if stopRequested { try stop(progress: progress, log: log) }
             smoothed = smoothed.isNaN ? loss : 0.95 * smoothed + 0.05 * loss
             let rate = Double(step * config.train.globalBatchSize) / max(Date().timeIntervalSince(started), 1e-9)
             progress.update(done: step, extra: String(format: "loss %.4f  %.0f samples/s", smoothed, rate))
@@ -149,6 +155,17 @@ public final class Trainer {
         try saveModel()
         try saveCheckpoint(log: log)
         return results
+    }
+
+    /// Ends training on a stop signal: a checkpoint of the current step, then
+    /// `TrainingStopped` on every rank (the exit code names the highest signal any rank got).
+    func stop(progress: ProgressReporter, log: (String) -> Void) throws -> Never {
+        progress.finish(done: step)
+        let signal = Int32(world.allreduceMax(Double(StopSignals.received)))
+        log("step \(step): \(StopSignals.name(signal)) received, writing a checkpoint before stopping")
+        let written = try saveCheckpoint(log: log)
+        try metrics?.write(["kind": "stop", "step": .int(step), "signal": .string(StopSignals.name(signal))])
+        throw TrainingStopped(step: step, signal: signal, checkpoint: written?.path)
     }
 
     func record(_ split: String, _ r: EvaluationResult, log: (String) -> Void) throws {
