@@ -154,7 +154,19 @@ public final class Trainer {
         }
         try saveModel()
         try saveCheckpoint(log: log)
+        writePlot(log: log)
         return results
+    }
+
+    /// Rank 0 draws `metrics.jsonl` into `metrics.svg` (`MetricsPlot`); a failure is
+    /// reported, not fatal: the model and checkpoint are already written.
+    func writePlot(log: (String) -> Void) {
+        guard world.isRoot, let dir = runDirectory else { return }
+        do {
+            try MetricsPlot(file: dir + "/metrics.jsonl").svg.write(toFile: dir + "/metrics.svg", atomically: true, encoding: .utf8)
+        } catch {
+            log("could not write \(dir)/metrics.svg: \(error)")
+        }
     }
 
     /// Ends training on a stop signal: a checkpoint of the current step, then
@@ -165,6 +177,7 @@ public final class Trainer {
         log("step \(step): \(StopSignals.name(signal)) received, writing a checkpoint before stopping")
         let written = try saveCheckpoint(log: log)
         try metrics?.write(["kind": "stop", "step": .int(step), "signal": .string(StopSignals.name(signal))])
+        writePlot(log: log)
         throw TrainingStopped(step: step, signal: signal, checkpoint: written?.path)
     }
 

@@ -43,6 +43,7 @@ ckpt="$work/stopped/checkpoints/$(printf 'step_%08d' "$step")"
 [ "$(cat "$work/stopped/checkpoints/latest")" = "$(basename "$ckpt")" ] || fail "latest does not name $ckpt"
 grep -q "\"kind\":\"stop\",\"signal\":\"SIGUSR1\",\"step\":$step" "$work/stopped/metrics.jsonl" || fail "metrics.jsonl has no stop record for step $step"
 [ ! -f "$work/stopped/model.safetensors" ] || fail "a stopped run wrote a final model"
+grep -q "<polyline" "$work/stopped/metrics.svg" 2>/dev/null || fail "the stopped run drew no training curve in metrics.svg"
 
 finish=$((step + 3))
 train 2 "$work/stopped" --resume --set train.max_steps=$finish > "$work/resume.log" 2>&1 \
@@ -52,4 +53,5 @@ train 2 "$work/straight" --set train.max_steps=$finish > "$work/straight.log" 2>
   || { cat "$work/straight.log"; fail "uninterrupted run to step $finish"; }
 "$VQL_BIN" debug compare-models "$work/straight/model.safetensors" "$work/stopped/model.safetensors" \
   || fail "stopped at $step and resumed to $finish differs from the uninterrupted run"
+grep -q "<polyline" "$work/straight/metrics.svg" || fail "the finished run wrote no metrics.svg"
 echo "ok: SIGUSR1 stopped np=2 at step $step in ${waited} ms with a checkpoint; resumed to $finish bitwise identical ($(( ($(now_ms) - started) / 1000 )) s)"
