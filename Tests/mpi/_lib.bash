@@ -9,6 +9,8 @@
 #                   build in another scratch path while developing).
 #   vql_mpirun NP ARGS…   mpirun -np NP with --bind-to none, --oversubscribe when NP
 #                   exceeds the cores, one OpenBLAS thread per rank, under `timeout`.
+#   small_dataset DIR SEED   a synthetic KuaiRand-1K log (40 users, 300 items, 12 tags,
+#                   histories of ~200 events) prepared into DIR; the raw files go to DIR.raw.
 #   fail MESSAGE    prints "FAIL: MESSAGE" and exits 1.
 #   now_ms          milliseconds since the epoch.
 set -euo pipefail
@@ -28,6 +30,10 @@ fi
 export VQL_BIN
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+small_dataset() {
+  "$VQL_BIN" synth --format kuairand --out "$1.raw" --users 40 --items 300 --tags 12 --mean-len 200 --seed "$2" >/dev/null
+  "$VQL_BIN" prepare --format kuairand --input "$1.raw" --out "$1" >/dev/null
+}
 now_ms() { date +%s%3N; }
 
 vql_mpirun() {

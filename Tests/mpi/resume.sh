@@ -14,8 +14,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 started=$(now_ms)
 
-"$VQL_BIN" synth --format kuairand --out "$work/raw" --users 40 --items 300 --tags 12 --mean-len 200 --seed 3 >/dev/null
-"$VQL_BIN" prepare --format kuairand --input "$work/raw" --out "$work/prepared" >/dev/null
+small_dataset "$work/prepared" 3
 cat > "$work/cfg.yaml" <<YAML
 data: {path: "$work/prepared", max_len: 128}
 model: {encoder: vq, item_dim: 8, heads: 4, groups: 2, key_dim: 8, value_dim: 8, codebook_size: 16, mlp: [16], reseed_every: 7}
@@ -80,8 +79,7 @@ set +e
 out=$(train 1 "$work/half" --set model.item_dim=4 --resume 2>&1); rc=$?
 set -e
 [ "$rc" -ne 0 ] && grep -q "model.item_dim: checkpoint has 8, config has 4" <<<"$out" || fail "a changed model.item_dim was not refused by name:"$'\n'"$out"
-"$VQL_BIN" synth --format kuairand --out "$work/raw2" --users 40 --items 300 --tags 12 --mean-len 200 --seed 4 >/dev/null
-"$VQL_BIN" prepare --format kuairand --input "$work/raw2" --out "$work/prepared2" >/dev/null
+small_dataset "$work/prepared2" 4
 set +e
 out=$(train 2 "$work/half" --set data.path="$work/prepared2" --resume 2>&1); rc=$?
 set -e

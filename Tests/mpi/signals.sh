@@ -8,8 +8,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 started=$(now_ms)
 
-"$VQL_BIN" synth --format kuairand --out "$work/raw" --users 40 --items 300 --tags 12 --mean-len 200 --seed 5 >/dev/null
-"$VQL_BIN" prepare --format kuairand --input "$work/raw" --out "$work/prepared" >/dev/null
+small_dataset "$work/prepared" 5
 cat > "$work/cfg.yaml" <<YAML
 data: {path: "$work/prepared", max_len: 128}
 model: {encoder: vq, item_dim: 8, heads: 4, groups: 2, key_dim: 8, value_dim: 8, codebook_size: 16, mlp: [16], reseed_every: 7}

@@ -7,8 +7,7 @@ source "$(dirname "$0")/_lib.bash"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-"$VQL_BIN" synth --format kuairand --out "$work/raw" --users 40 --items 300 --tags 12 --mean-len 200 --seed 3 >/dev/null
-"$VQL_BIN" prepare --format kuairand --input "$work/raw" --out "$work/prepared" >/dev/null
+small_dataset "$work/prepared" 3
 config() { # ENCODER USER_FEATURES
 cat > "$work/cfg.yaml" <<YAML
 data: {path: "$work/prepared", max_len: 128}
