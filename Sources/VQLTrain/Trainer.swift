@@ -27,9 +27,16 @@ public final class Trainer {
     let codebookStatistics: FloatBuffer
     /// On several ranks, per-item work is split across them (`ItemShard`).
     let itemExchange: WorldItemExchange?
-    /// Seconds spent in collectives during training steps, and in whole steps.
-    public private(set) var communicationSeconds = 0.0
+    /// Seconds spent in collectives during training steps (by place in the step, and in
+    /// all), and in whole steps.
+    public var collectiveSeconds: CollectiveSeconds {
+        var c = itemExchange?.seconds ?? CollectiveSeconds()
+        c.gradientExchange = exchangeSeconds
+        return c
+    }
+    public var communicationSeconds: Double { collectiveSeconds.total }
     public private(set) var stepSeconds = 0.0
+    private var exchangeSeconds = 0.0
     public private(set) var lastLoss = Double.nan
     /// Set at the end of a step on every rank alike when any rank received a stop signal.
     public private(set) var stopRequested = false
@@ -84,7 +91,6 @@ public final class Trainer {
         try DebugFailure.check(rank: world.rank, step: step)
 
         network.zeroGradients()
-        let sharedBefore = itemExchange?.seconds ?? 0
         network.forward(batch, itemExchange: itemExchange)
         network.backward(labels: batch.label, scale: 1 / Float(B))
         let l = network.losses(labels: batch.label)
@@ -99,7 +105,7 @@ public final class Trainer {
         var sums = [l.crossEntropy, l.commitment, StopSignals.received == 0 ? 0 : 1]
         exchange.reduce(&sums)
         stopRequested = sums[2] > 0
-        communicationSeconds += Date().timeIntervalSince(c0) + (itemExchange?.seconds ?? 0) - sharedBefore
+        exchangeSeconds += Date().timeIntervalSince(c0)
 
         let loss = (sums[0] + sums[1]) / Double(B)
         // Every rank holds the same reduced values, so every rank takes the same decision.

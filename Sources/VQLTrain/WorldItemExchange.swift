@@ -2,25 +2,27 @@ import Foundation
 import VQLDistributed
 import VQLModel
 
-/// The item-sharded step's collectives over the MPI world, timed so that the trainer's
-/// communication share includes them.
+/// The item-sharded step's collectives over the MPI world, each timed into the trainer's
+/// `CollectiveSeconds`.
 final class WorldItemExchange: ItemWorkExchange {
     let world: World
-    private(set) var seconds = 0.0
+    private(set) var seconds = CollectiveSeconds()
     init(world: World) { self.world = world }
     var rank: Int { world.rank }
     var size: Int { world.size }
 
-    private func timed<T>(_ body: () -> T) -> T {
+    private func timed<T>(_ field: WritableKeyPath<CollectiveSeconds, Double>, _ body: () -> T) -> T {
         let t = Date()
-        defer { seconds += Date().timeIntervalSince(t) }
+        defer { seconds[keyPath: field] += Date().timeIntervalSince(t) }
         return body()
     }
-    func allgather(_ values: [Int32]) -> (values: [Int32], counts: [Int]) { timed { values.withUnsafeBufferPointer { world.allgatherv($0) } } }
+    func allgather(_ values: [Int32]) -> (values: [Int32], counts: [Int]) {
+        timed(\.itemIds) { values.withUnsafeBufferPointer { world.allgatherv($0) } }
+    }
     func allgather(_ values: UnsafeBufferPointer<Float>, counts: [Int]) -> [Float] {
-        timed { world.allgatherv(values, knownCounts: counts) }
+        timed(\.itemRows) { world.allgatherv(values, knownCounts: counts) }
     }
     func reduceScatterSum(_ values: UnsafeMutablePointer<Float>, counts: [Int], into block: UnsafeMutablePointer<Float>) {
-        timed { world.reduceScatterSum(values, counts: counts, into: block) }
+        timed(\.itemGradients) { world.reduceScatterSum(values, counts: counts, into: block) }
     }
 }

@@ -30,16 +30,22 @@ extension Bench {
                 let trainer = try Trainer(config: config, world: world, runDirectory: nil)
                 for _ in 0..<3 { try trainer.trainStep() }
                 let bytes0 = world.bytesSent
-                let comm0 = trainer.communicationSeconds
+                let collectives0 = trainer.collectiveSeconds
                 let start = Date()
                 for _ in 0..<steps { try trainer.trainStep() }
                 let seconds = Date().timeIntervalSince(start)
-                let comm = trainer.communicationSeconds - comm0
+                let collectives = trainer.collectiveSeconds - collectives0, comm = collectives.total
                 let bytesPerStep = Double(world.bytesSent - bytes0) / Double(steps)
-                // Each rank's step time outside collectives: their spread is load imbalance.
-                var compute = [Double](repeating: 0, count: world.size)
-                compute[world.rank] = seconds - comm
-                compute.withUnsafeMutableBufferPointer { if world.size > 1 { world.allreduceSum($0.baseAddress!, count: world.size) } }
+                // Each rank's step time outside collectives (their spread is load imbalance),
+                // then its time inside each place of the step, rank after rank.
+                let places = CollectiveSeconds.labels.count, stride = 1 + places
+                var byRank = [Double](repeating: 0, count: world.size * stride)
+                byRank[world.rank * stride] = seconds - comm
+                for (k, v) in collectives.values.enumerated() { byRank[world.rank * stride + 1 + k] = v }
+                byRank.withUnsafeMutableBufferPointer { if world.size > 1 { world.allreduceSum($0.baseAddress!, count: $0.count) } }
+                let compute = (0..<world.size).map { byRank[$0 * stride] }
+                let inside = (0..<places).map { k in (0..<world.size).map { byRank[$0 * stride + 1 + k] } }
+                func perStep(_ values: [Double]) -> String { values.map { String(format: "%.2f", 1000 * $0 / Double(steps)) }.joined(separator: " / ") }
                 let profile = StepProfile.measure(trainer)
                 // FLOPs the algorithm does for the whole global batch: every rank's samples and
                 // positions, and per-item work once per distinct item of the global batch (on
@@ -76,16 +82,19 @@ extension Bench {
                     ("achieved / (sgemm × ranks)", String(format: "%.1f%%", 100 * achieved / (sgemm * Double(world.size)))),
                     ("bytes sent per step (rank 0)", String(format: "%.0f", bytesPerStep)),
                     ("communication share of step time", String(format: "%.1f%%", 100 * comm / seconds)),
-                    ("compute ms per step, by rank", compute.map { String(format: "%.2f", 1000 * $0 / Double(steps)) }.joined(separator: " / ")),
+                    ("compute ms per step, by rank", perStep(compute)),
+                ] + zip(CollectiveSeconds.labels, inside).map { ("  in \($0.0) collectives, ms per step", perStep($0.1)) } + [
                     ("time: batch assembly", String(format: "%.1f%%", profile.share(\.assembly))),
                     ("time: forward", String(format: "%.1f%%", profile.share(\.forward))),
                     ("time: backward", String(format: "%.1f%%", profile.share(\.backward))),
                     ("time: optimizer + EMA", String(format: "%.1f%%", profile.share(\.optimizer))),
                 ]
+                func msArray(_ values: [Double]) -> String { "[" + values.map { String(1000 * $0 / Double(steps)) }.joined(separator: ", ") + "]" }
                 if json {
                     let fields = ["\"ranks\": \(world.size)", "\"samples_per_second\": \(samplesPerSecond)",
                                   "\"bytes_per_step\": \(bytesPerStep)", "\"communication_share\": \(comm / seconds)",
-                                  "\"compute_ms_by_rank\": [\(compute.map { String(1000 * $0 / Double(steps)) }.joined(separator: ", "))]"]
+                                  "\"compute_ms_by_rank\": \(msArray(compute))",
+                                  "\"collective_ms_by_rank\": {" + zip(CollectiveSeconds.labels, inside).map { "\"\($0.0)\": \(msArray($0.1))" }.joined(separator: ", ") + "}"]
                     print("{" + fields.joined(separator: ", ") + "}")
                     return
                 }

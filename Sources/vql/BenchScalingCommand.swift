@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VQLTrain
 
 extension Bench {
     /// `vql bench scaling`: `vql bench train` under `mpirun` at several world sizes, in
@@ -98,8 +99,13 @@ extension Bench {
                 throw ValidationError("mpirun -np \(np) vql bench train failed (exit \(status)): \(text.suffix(400))")
             }
             let bytes = (object["bytes_per_step"] as? Double) ?? 0, share = (object["communication_share"] as? Double) ?? 0
-            let compute = ((object["compute_ms_by_rank"] as? [Double]) ?? []).map { String(format: "%.1f", $0) }.joined(separator: "/")
-            return (rate, String(format: "%.2f MB sent/step, comm %.1f%%, compute ms by rank %@", bytes / 1e6, 100 * share, compute))
+            func byRank(_ values: Any?) -> String { ((values as? [Double]) ?? []).map { String(format: "%.1f", $0) }.joined(separator: "/") }
+            var summary = String(format: "%.2f MB sent/step, comm %.1f%%", bytes / 1e6, 100 * share) + ", compute ms by rank " + byRank(object["compute_ms_by_rank"])
+            if np > 1, let inside = object["collective_ms_by_rank"] as? [String: Any] {
+                // where the ranks wait: more time inside means the rank finished the work before sooner
+                summary += "; in collectives " + CollectiveSeconds.labels.map { "\($0) " + byRank(inside[$0]) }.joined(separator: ", ")
+            }
+            return (rate, summary)
         }
     }
 }
