@@ -48,7 +48,7 @@ public final class EmbeddingTable: @unchecked Sendable {
     }
 }
 
-/// Gradient rows of a sparse table: unique row ids (in insertion order until `sortById`)
+/// Gradient rows of a sparse table: unique row ids (in the order rows were first touched)
 /// and a [count, width] block of their gradient rows. Slot lookup uses a dense array of the
 /// vocabulary size, reset after each step, so no dictionary sits in the inner loop.
 public final class SparseRows: @unchecked Sendable {
@@ -84,16 +84,4 @@ public final class SparseRows: @unchecked Sendable {
         }
         return values.pointer + Int(slot) * width
     }
-
-    /// Reorders rows by ascending id, so merged gradients are summed in one fixed order.
-    public func sortById() {
-        let order = rowIds.indices.sorted { rowIds[$0] < rowIds[$1] }
-        let ids = order.map { rowIds[$0] }
-        let copy = [Float](UnsafeBufferPointer(start: values.pointer, count: rowIds.count * width))
-        clear()
-        copy.withUnsafeBufferPointer { src in
-            for (k, i) in order.enumerated() { row(ids[k]).update(from: src.base + i * width, count: width) }
-        }
-    }
-
 }

@@ -20,14 +20,17 @@ public struct GradientExchange {
     }
 
     /// Every table's (ids, rows) in two allgathervs: ids with a count per table in front,
-    /// then the rows, whose counts follow from the ids. Rows with the same id are added in
-    /// rank order, then sorted by id, so every rank ends with the same rows in the same order.
+    /// then the rows, whose counts follow from the ids. Every rank adds the gathered rows in
+    /// the same order (rank by rank, each rank's rows as it sent them), so rows with the same
+    /// id are summed in rank order and every rank ends with the same rows in the same order;
+    /// no sort is needed for that.
     func reduceSparse(_ tables: [SparseRows]) {
         guard !tables.isEmpty else { return }
         var ids: [Int32] = tables.map { Int32($0.count) }
         var rows: [Float] = []
+        ids.reserveCapacity(tables.count + tables.reduce(0) { $0 + $1.count })
+        rows.reserveCapacity(tables.reduce(0) { $0 + $1.count * $1.width })
         for g in tables {
-            g.sortById()
             ids += g.rowIds
             rows += UnsafeBufferPointer(start: g.values.pointer, count: g.count * g.width)
         }
@@ -55,7 +58,6 @@ public struct GradientExchange {
                 }
             }
         }
-        for g in tables { g.sortById() }
     }
 
     /// Sums `values` (loss sums, codebook statistics) over all ranks, in place.
