@@ -14,8 +14,9 @@ import Foundation
 /// so every failure is turned into `abort(...)` naming the call: the job ends, it never
 /// hangs.
 ///
-/// `@unchecked Sendable`: the mutable state (`bytesSent`, `maxElementsPerCall`) is only
-/// touched from the communicating thread, which FUNNELED already requires.
+/// `@unchecked Sendable`: the mutable state (`bytesSent`, `maxElementsPerCall`, the
+/// reduce-scatter scratch) is only touched from the communicating thread, which FUNNELED
+/// already requires.
 public final class World: @unchecked Sendable {
     /// This process's index in `0..<size`.
     public let rank: Int
