@@ -45,7 +45,8 @@ public struct MetricsPlot {
     /// The two panels, 800 × 560 px.
     public var svg: String {
         let steps = (loss + evaluations.values.flatMap { $0 }).map(\.step)
-        let x0 = min(steps.min() ?? 0, 0), x1 = max(steps.max() ?? 1, x0 + 1)
+        // 3% room on the right, so the last evaluation's markers clear the frame and legend
+        let x0 = min(steps.min() ?? 0, 0), x1 = max(steps.max() ?? 1, x0 + 1) * 1.03
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"560\" font-family=\"sans-serif\" font-size=\"12\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         var top = SVGPanel(title: "training loss", x: (x0, x1), y: SVGPanel.range(loss.map(\.value) + smoothedLoss.map(\.value)),
