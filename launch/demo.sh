@@ -4,6 +4,7 @@
 #   2. generate a synthetic KuaiRand-1K-format dataset (500 users, ~1,000 events each) and
 #      prepare it (skipped when data/demo/prepared exists),
 #   3. train the built-in demo config on 2 MPI ranks (launch/local.sh 2 configs/demo.yaml),
+#      starting over in runs/demo (--restart) so that the demo can be run again,
 #   4. evaluate the trained model again from its run directory,
 #   5. build every user's cache on 2 ranks and score a few (user, item) pairs from it.
 # Extra arguments go to `vql train`, e.g. launch/demo.sh --set train.max_steps=200
@@ -18,7 +19,7 @@ if [ ! -f data/demo/prepared/manifest.json ]; then
   "$VQL" prepare --format kuairand --input data/demo/raw --out data/demo/prepared
 fi
 export VQL_SKIP_BUILD=1
-launch/local.sh 2 configs/demo.yaml --out runs/demo "$@"
+launch/local.sh 2 configs/demo.yaml --out runs/demo --restart "$@"
 if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 "$VQL" eval --run runs/demo
 VQL_COMMAND=build-cache launch/local.sh 2 - --run runs/demo

@@ -31,13 +31,34 @@ struct Train: ParsableCommand {
         valueName: "PATH"))
     var resume: String? = nil
 
+    @Flag(help: "Start over in a run directory that holds an earlier run: deletes its checkpoints, metrics and model first.")
+    var restart = false
+
+    func validate() throws {
+        if restart && resume != nil { throw ValidationError("--restart and --resume exclude each other: start over, or continue") }
+    }
+
     func run() throws {
         var config = try options.load()
         let name = options.config.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? "demo"
         let runDirectory = out ?? "runs/\(name)"
         try WorldRunner.run { world in
             var checkpoint: Checkpoint? = nil
-            if let resume {
+            // What an earlier run left here decides whether this one may start; the ranks
+            // agree (allAgree) so that none goes on alone if their views differ.
+            let earlier = EarlierRun(directory: runDirectory)
+            let refusal = restart || resume != nil ? nil : earlier.refusal
+            if !world.allAgree(refusal == nil) {
+                throw EveryRankError(refusal ?? "another rank found an earlier run in \(runDirectory)")
+            }
+            if restart && world.isRoot && !earlier.isEmpty {
+                try earlier.remove()
+                print("vql train: removed the earlier run in \(runDirectory)")
+            }
+            if resume == "latest" && world.allAgree(earlier.isEmpty) {
+                // a requeued job's first start: nothing to continue yet
+                if world.isRoot { print("vql train: no earlier run in \(runDirectory) to resume; starting a new one") }
+            } else if let resume {
                 let c = try Checkpoint.locate(resume == "latest" ? runDirectory : resume, world: world) { if world.isRoot { print($0) } }
                 if options.config == nil { config = try c.state.runConfig(overrides: options.overrides) }
                 try c.checkCompatible(with: config)

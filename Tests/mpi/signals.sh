@@ -3,6 +3,8 @@
 # sends it: SIGUSR1 to mpirun (which forwards it to both ranks) mid-run makes the job write
 # a checkpoint of the step it stopped at and exit non-zero within seconds, saying where it
 # stopped; `--resume` then ends bitwise identical to an uninterrupted run of the same length.
+# Then a requeued job's flags: a plain run into that directory is refused (nothing changed),
+# `--resume` with nothing to resume starts anew, `--restart` deletes the earlier run first.
 source "$(dirname "$0")/_lib.bash"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -53,4 +55,15 @@ train 2 "$work/straight" --set train.max_steps=$finish > "$work/straight.log" 2>
 "$VQL_BIN" debug compare-models "$work/straight/model.safetensors" "$work/stopped/model.safetensors" \
   || fail "stopped at $step and resumed to $finish differs from the uninterrupted run"
 grep -q "<polyline" "$work/straight/metrics.svg" || fail "the finished run wrote no metrics.svg"
-echo "ok: SIGUSR1 stopped np=2 at step $step in ${waited} ms with a checkpoint; resumed to $finish bitwise identical ($(( ($(now_ms) - started) / 1000 )) s)"
+
+# A requeued job must neither clobber the earlier run nor fail on its first start.
+before=$(sha256sum "$work/stopped/model.safetensors")
+set +e; out=$(train 2 "$work/stopped" --set train.max_steps=3 2>&1); rc=$?; set -e
+[ "$rc" -ne 0 ] && grep -q "holds checkpoints of an earlier run (newest: step $finish); continue it with --resume, start over with --restart" <<<"$out" \
+  || fail "a fresh run into a directory with checkpoints was not refused:"$'\n'"$out"
+[ "$before" = "$(sha256sum "$work/stopped/model.safetensors")" ] || fail "the refused run changed the earlier model"
+train 2 "$work/requeued" --resume --set train.max_steps=3 > "$work/requeued.log" 2>&1 || { cat "$work/requeued.log"; fail "--resume with nothing to resume"; }
+grep -q "no earlier run in $work/requeued to resume; starting a new one" "$work/requeued.log" || fail "--resume on an empty run directory did not say it starts anew"
+train 2 "$work/stopped" --restart --set train.max_steps=3 > "$work/restart.log" 2>&1 || { cat "$work/restart.log"; fail "--restart"; }
+[ "$(ls "$work/stopped/checkpoints" | grep '^step_')" = "step_00000003" ] || fail "--restart left the earlier checkpoints: $(ls "$work/stopped/checkpoints")"
+echo "ok: SIGUSR1 stopped np=2 at step $step in ${waited} ms with a checkpoint; resumed to $finish bitwise identical; refused, resumed-from-nothing and restarted runs behave ($(( ($(now_ms) - started) / 1000 )) s)"
