@@ -6,7 +6,7 @@ public enum CheckpointCompatibility {
     /// Keys that may differ between the checkpoint and the resumed run.
     public static let harmlessKeys: Set<String> = [
         "data.path", "train.max_steps", "train.eval_every", "train.log_every", "train.checkpoint_every",
-        "train.keep_checkpoints", "train.build_cache_at_end", "eval.max_samples", "eval.batch_size",
+        "train.keep_checkpoints", "train.build_cache_at_end", "train.early_stop_patience", "eval.max_samples", "eval.batch_size",
     ]
 
     /// Every difference that forbids resuming, one line each, naming the key or dataset

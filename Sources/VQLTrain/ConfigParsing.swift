@@ -110,6 +110,9 @@ extension RunConfig {
         if model.heads % model.groups != 0 {
             throw fail("model.groups", "must divide model.heads (\(model.heads)), got \(model.groups)")
         }
+        if train.earlyStopPatience > 0 && train.evalEvery == 0 {
+            throw fail("train.early_stop_patience", "needs validation passes during training: set train.eval_every > 0 (or patience 0)")
+        }
         if data.validFraction + data.testFraction >= 1 {
             let key = origin["data.test_fraction"] != nil || origin["data.valid_fraction"] == nil ? "data.test_fraction" : "data.valid_fraction"
             throw fail(key, "data.valid_fraction + data.test_fraction must be < 1, got \(data.validFraction) + \(data.testFraction)")

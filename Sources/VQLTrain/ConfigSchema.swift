@@ -181,6 +181,7 @@ extension RunConfig {
             .double("train.eps", \.train.eps, .positive, "Adam ε."),
             .int("train.checkpoint_every", \.train.checkpointEvery, min: 0, "Steps between periodic checkpoints (`RUN_DIR/checkpoints/step_N`); 0 = none. A checkpoint is always written at the end."),
             .int("train.keep_checkpoints", \.train.keepCheckpoints, min: 1, "Most recent checkpoints kept on disk; older step directories are removed after a new one is complete."),
+            .int("train.early_stop_patience", \.train.earlyStopPatience, min: 0, "Stop once validation AUC has not improved for this many evaluations in a row (needs `train.eval_every` > 0); the best model so far is kept as RUN_DIR/best_model.safetensors. 0 = never stop early."),
             .bool("train.build_cache_at_end", \.train.buildCacheAtEnd, "Build the item→code and per-user caches after training. Needs `model.encoder: vq`; writes RUN/cache (see `vql build-cache`)."),
 
             .int("eval.max_samples", \.eval.maxSamples, min: 1, "Cap on valid/test samples scored (a deterministic subset)."),

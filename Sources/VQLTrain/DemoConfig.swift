@@ -44,6 +44,7 @@ extension RunConfig {
           checkpoint_every: 0
           keep_checkpoints: 3
           build_cache_at_end: false
+          early_stop_patience: 0
         eval:
           max_samples: 20000
           batch_size: 1024

@@ -72,12 +72,14 @@ public struct RunConfig: Codable, Sendable, Equatable {
         public var checkpointEvery = 0
         public var keepCheckpoints = 3
         public var buildCacheAtEnd = false
+        public var earlyStopPatience = 0
         public init() {}
         enum CodingKeys: String, CodingKey {
             case seed, globalBatchSize = "global_batch_size", maxSteps = "max_steps"
             case evalEvery = "eval_every", logEvery = "log_every", lr, embeddingLr = "embedding_lr"
             case beta1, beta2, eps, checkpointEvery = "checkpoint_every"
             case keepCheckpoints = "keep_checkpoints", buildCacheAtEnd = "build_cache_at_end"
+            case earlyStopPatience = "early_stop_patience"
         }
     }
 

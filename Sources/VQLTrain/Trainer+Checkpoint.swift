@@ -86,7 +86,7 @@ extension Checkpoint {
                                                         currentDataset: .init(manifest: dataset.manifest))
         if !problems.isEmpty {
             throw EveryRankError("cannot resume from \(path): the run differs from the checkpoint:\n  " + problems.joined(separator: "\n  ")
-                                 + "\n(only train.max_steps, eval_every, log_every, checkpoint_every, keep_checkpoints, build_cache_at_end, eval.* and data.path may change)")
+                                 + "\n(only train.max_steps, eval_every, log_every, checkpoint_every, keep_checkpoints, build_cache_at_end, early_stop_patience, eval.* and data.path may change)")
         }
     }
 }

@@ -145,6 +145,7 @@ public final class Trainer {
             }
             if config.train.evalEvery > 0 && step % config.train.evalEvery == 0 && step < total {
                 if let r = evaluator.evaluate(network, samples: split.valid) { try record("valid", r, log: log) }
+                if try stopsEarly(log: log) { break }
             }
             if config.train.checkpointEvery > 0 && step % config.train.checkpointEvery == 0 && step < total {
                 try saveCheckpoint(log: log)
@@ -162,6 +163,28 @@ public final class Trainer {
         try saveCheckpoint(log: log)
         writePlot(log: log)
         return results
+    }
+
+    /// After a validation pass with `train.early_stop_patience` set: rank 0 (which alone
+    /// holds the metrics) keeps a new best model as `best_model.safetensors` and decides
+    /// whether to stop; every rank learns the decision through `allAgree`.
+    func stopsEarly(log: (String) -> Void) throws -> Bool {
+        let patience = config.train.earlyStopPatience
+        guard patience > 0 else { return false }
+        var stop = false
+        if world.isRoot, let (best, since) = EarlyStopping.best(in: history) {
+            if since == 0 && best.step == step, let dir = runDirectory {
+                try SafetensorsFile.write(path: dir + "/best_model.safetensors", tensors: network.stateTensors(),
+                                          metadata: ["step": String(step), "format": "vql-model-1", "valid_auc": String(best.auc ?? .nan)])
+            }
+            stop = since >= patience
+            if stop {
+                log(String(format: "step %d: validation AUC has not improved for %d evaluations (best %.4f at step %d, kept as best_model.safetensors); stopping early",
+                           step, since, best.auc ?? .nan, best.step))
+                try metrics?.write(["kind": "early_stop", "step": .int(step), "best_step": .int(best.step), "best_auc": .double(best.auc ?? .nan)])
+            }
+        }
+        return !world.allAgree(!stop)
     }
 
     /// Rank 0 draws `metrics.jsonl` into `metrics.svg` (`MetricsPlot`); a failure is

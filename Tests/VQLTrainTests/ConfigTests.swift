@@ -41,7 +41,7 @@ private func parseError(_ yaml: String, source: String = "test.yaml", overrides:
     let tableKeys = RunConfig.fields.map(\.key)
     #expect(Set(tableKeys) == codableKeys)
     #expect(tableKeys.count == Set(tableKeys).count)
-    #expect(tableKeys.count == 38)
+    #expect(tableKeys.count == 39)
 
     for field in RunConfig.fields {
         var c = RunConfig()
