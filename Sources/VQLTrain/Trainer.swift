@@ -173,9 +173,8 @@ public final class Trainer {
         guard patience > 0 else { return false }
         var stop = false
         if world.isRoot, let (best, since) = EarlyStopping.best(in: history) {
-            if since == 0 && best.step == step, let dir = runDirectory {
-                try SafetensorsFile.write(path: dir + "/best_model.safetensors", tensors: network.stateTensors(),
-                                          metadata: ["step": String(step), "format": "vql-model-1", "valid_auc": String(best.auc ?? .nan)])
+            if since == 0 && best.step == step {
+                try saveModel(as: "best_model.safetensors", metadata: ["valid_auc": String(best.auc ?? .nan)])
             }
             stop = since >= patience
             if stop {
@@ -219,11 +218,12 @@ public final class Trainer {
                             "auc": .double(r.auc ?? .nan), "gauc": .double(r.gauc ?? .nan), "logloss": .double(r.logloss)])
     }
 
-    /// Rank 0 writes the trained model (parameters, optimizer and codebook state) next to the config.
-    public func saveModel() throws {
+    /// Rank 0 writes the model (parameters, optimizer and codebook state) next to the config,
+    /// as `name`, with the step, the format and `metadata` in the header.
+    public func saveModel(as name: String = "model.safetensors", metadata: [String: String] = [:]) throws {
         guard world.isRoot, let dir = runDirectory else { return }
-        try SafetensorsFile.write(path: dir + "/model.safetensors", tensors: network.stateTensors(),
-                                  metadata: ["step": String(step), "format": "vql-model-1"])
+        try SafetensorsFile.write(path: dir + "/" + name, tensors: network.stateTensors(),
+                                  metadata: metadata.merging(["step": String(step), "format": "vql-model-1"]) { $1 })
     }
 }
 
