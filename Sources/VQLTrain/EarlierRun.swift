@@ -11,7 +11,7 @@ public struct EarlierRun {
     public let files: [String]
 
     /// Everything `vql train` writes into a run directory besides `checkpoints/`.
-    static let fileNames = ["metrics.jsonl", "metrics.discarded.jsonl", "metrics.svg", "model.safetensors", "best_model.safetensors", "config.yaml", "sharding.json"]
+    static let fileNames = ["metrics.jsonl", MetricsLog.discardedPath(of: "metrics.jsonl"), "metrics.svg", "model.safetensors", "best_model.safetensors", "config.yaml", "sharding.json"]
 
     public init(directory: String) {
         self.directory = directory

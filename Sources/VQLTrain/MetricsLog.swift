@@ -47,7 +47,10 @@ public final class MetricsLog {
     }
 
     /// The side file that receives `discardRecords(afterStep:)`'s records.
-    public var discardedPath: String { (path as NSString).deletingPathExtension + ".discarded.jsonl" }
+    public var discardedPath: String { Self.discardedPath(of: path) }
+
+    /// `metrics.jsonl` → `metrics.discarded.jsonl`.
+    static func discardedPath(of path: String) -> String { (path as NSString).deletingPathExtension + ".discarded.jsonl" }
 
     /// On resume from step `step`: moves the records of later steps (written by the run
     /// that went on past that checkpoint; the resumed run writes them again) to
