@@ -32,7 +32,7 @@ public enum BLAS {
     /// Σ x[i]·y[i] over `n` contiguous floats. Eight independent partial sums (one SIMD8)
     /// let the compiler vectorise what a single strict-order float sum would serialise; the
     /// order is fixed, so the result is deterministic.
-    @inlinable
+    @inlinable @inline(__always)
     public static func dot(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
         var acc = SIMD8<Float>()
         var i = 0
@@ -48,9 +48,19 @@ public enum BLAS {
     }
 
     /// y += alpha · x over `n` contiguous floats.
-    @inlinable
+    @inlinable @inline(__always)
     public static func axpy(_ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
-        for i in 0..<n { y[i] += alpha * x[i] }
+        // Explicit 8-wide chunks: the short rows of attention (d_h, d_v ≈ 16) are too short
+        // for the vectoriser's alias checks and remainder loops to pay off. Each element is
+        // the same multiply-add as the scalar loop, so results are unchanged.
+        var i = 0
+        while i + 8 <= n {
+            let a = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            let b = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: b + alpha * a, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < n { y[i] += alpha * x[i]; i += 1 }
     }
 
     /// Number of threads OpenBLAS uses for one call.

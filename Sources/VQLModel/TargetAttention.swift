@@ -81,9 +81,9 @@ public enum TargetAttention {
                 for h in 0..<H {
                     let g = h / hpg, ph = p + h * L, cs = codeScores + h * K, lam = x.decay[h]
                     for j in 0..<L {
-                        let slot = Int(x.slots[start + j])
-                        var a = cs[Int(codes[slot * x.groups + g])] + lam * x.delta[start + j]
-                        if let b = x.staticBias { a += b[slot * H + h] }
+                        let slot = Int(x.slots[start &+ j])
+                        var a = cs[Int(codes[slot &* x.groups &+ g])] + lam * x.delta[start &+ j]
+                        if let b = x.staticBias { a += b[slot &* H &+ h] }
                         ph[j] = a
                     }
                 }
@@ -100,12 +100,8 @@ public enum TargetAttention {
             }
             if !x.uniform { for h in 0..<H { Softmax.forwardInPlace(p + h * L, L) } }
             for j in 0..<L {
-                let v = x.values + Int(x.slots[start + j]) * vw
-                for h in 0..<H {
-                    let w = p[h * L + j]
-                    let oh = os + h * dv, vh = v + h * dv
-                    for i in 0..<dv { oh[i] += w * vh[i] }
-                }
+                let v = x.values + Int(x.slots[start &+ j]) &* vw
+                for h in 0..<H { BLAS.axpy(dv, p[h &* L &+ j], v + h &* dv, os + h &* dv) }
             }
         }
     }
@@ -119,6 +115,7 @@ public enum TargetAttention {
         let scale = 1 / Float(dh).squareRoot()
         let hpg = H / x.groups, gw = hpg * dh, K = x.codebookSize
         let dOo = scratch, dLambda = scratch + H
+        let groupOfHead = (0..<H).map { $0 / hpg }
         d.queries.update(repeating: 0, count: x.samples * kw)
         for s in 0..<x.samples {
             let start = x.offsets[s], L = x.offsets[s + 1] - start
@@ -130,24 +127,26 @@ public enum TargetAttention {
                 dLambda[h] = 0
             }
             if x.codes != nil { codeGrads.update(repeating: 0, count: H * K) }
-            // One pass over positions, all heads per position: each slot's rows are touched once.
+            // One pass over positions, all heads per position: each slot's rows are touched
+            // once. Index arithmetic wraps (&+, &*): offsets are products of buffer sizes
+            // that already exist, and the overflow checks cost a fifth of the loop.
             for j in 0..<L {
-                let slot = Int(x.slots[start + j])
-                let v = x.values + slot * vw, dvRow = d.values + slot * vw
+                let slot = Int(x.slots[start &+ j])
+                let v = x.values + slot &* vw, dvRow = d.values + slot &* vw, dkRow = d.keys + slot &* kw
+                let dj = x.delta[start &+ j]
                 for h in 0..<H {
-                    let pj = p[h * L + j], dOh = dOs + h * dv
-                    BLAS.axpy(dv, pj, dOh, dvRow + h * dv)
-                    if x.uniform { continue }  // no logits: nothing reaches q, k, λ or b
+                    let pj = p[h &* L &+ j], dOh = dOs + h &* dv
+                    if x.uniform { BLAS.axpy(dv, pj, dOh, dvRow + h &* dv); continue }  // no logits: nothing reaches q, k, λ or b
                     // da_j = p_j (dO·v_j − dO·o)
-                    let da = pj * (BLAS.dot(dv, dOh, v + h * dv) - dOo[h])
-                    dLambda[h] += da * x.delta[start + j]
-                    if let db = d.staticBias { db[slot * H + h] += da }
+                    let da = pj * (axpyAndDot(dv, pj, dOh, v + h &* dv, dvRow + h &* dv) - dOo[h])
+                    dLambda[h] += da * dj
+                    if let db = d.staticBias { db[slot &* H &+ h] += da }
                     // straight-through: dk̂ flows to the key unchanged
-                    BLAS.axpy(dh, da * scale, q + h * dh, d.keys + slot * kw + h * dh)
+                    BLAS.axpy(dh, da * scale, q + h &* dh, dkRow + h &* dh)
                     if let codes = x.codes {
-                        codeGrads[h * K + Int(codes[slot * x.groups + h / hpg])] += da
+                        codeGrads[h &* K &+ Int(codes[slot &* x.groups &+ groupOfHead[h]])] += da
                     } else {
-                        BLAS.axpy(dh, da * scale, x.keys + slot * kw + h * dh, dq + h * dh)
+                        BLAS.axpy(dh, da * scale, x.keys + (slot &* kw &+ h &* dh), dq + h &* dh)
                     }
                 }
             }
@@ -162,5 +161,25 @@ public enum TargetAttention {
                 }
             }
         }
+    }
+
+    /// y += alpha·x over `n` floats, returning x·v: the value row's two uses in backward in
+    /// one pass. The dot's partial sums are those of `BLAS.dot`, so its value is too.
+    @inline(__always)
+    static func axpyAndDot(_ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
+                           _ y: UnsafeMutablePointer<Float>) -> Float {
+        var acc = SIMD8<Float>()
+        var i = 0
+        while i &+ 8 <= n {
+            let a = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            let b = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self)
+            let c = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+            acc += a * b
+            UnsafeMutableRawPointer(y + i).storeBytes(of: c + alpha * a, as: SIMD8<Float>.self)
+            i &+= 8
+        }
+        var s = acc.sum()
+        while i < n { s += x[i] * v[i]; y[i] += alpha * x[i]; i &+= 1 }
+        return s
     }
 }
