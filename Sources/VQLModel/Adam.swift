@@ -16,17 +16,44 @@ public struct AdamSettings: Sendable, Equatable, Codable {
     }
 }
 
-extension ParameterStore {
-    /// One Adam step over the whole flat buffer (t ≥ 1):
-    /// m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε).
-    public func applyAdam(_ s: AdamSettings, step t: Int) {
-        let c1 = 1 - powf(s.beta1, Float(t)), c2 = 1 - powf(s.beta2, Float(t))
-        let p = values.pointer, g = grads.pointer, m = adamM.pointer, v = adamV.pointer
-        for i in 0..<count {
-            let gi = g[i]
-            m[i] = s.beta1 * m[i] + (1 - s.beta1) * gi
-            v[i] = s.beta2 * v[i] + (1 - s.beta2) * gi * gi
-            p[i] -= s.learningRate * (m[i] / c1) / ((v[i] / c2).squareRoot() + s.epsilon)
+extension AdamSettings {
+    /// One Adam step on `n` contiguous parameters with bias corrections c₁ = 1−β₁ᵗ, c₂ = 1−β₂ᵗ:
+    /// m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − lr·(m/c₁) / (√(v/c₂) + ε).
+    /// Eight lanes at a time; each lane does the scalar tail's operations in the same order
+    /// (square roots and quotients are correctly rounded either way), so results do not
+    /// depend on where a row starts.
+    @inline(__always)
+    func update(_ n: Int, parameters p: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
+                m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, c1: Float, c2: Float) {
+        let b1 = beta1, b2 = beta2, a1 = 1 - beta1, a2 = 1 - beta2, lr = learningRate, eps = epsilon
+        var i = 0
+        while i &+ 8 <= n {
+            let gi = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+            let mi = b1 * UnsafeRawPointer(m + i).loadUnaligned(as: SIMD8<Float>.self) + a1 * gi
+            let vi = b2 * UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self) + a2 * gi * gi
+            let pi = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(p + i).storeBytes(of: pi - lr * (mi / c1) / ((vi / c2).squareRoot() + eps), as: SIMD8<Float>.self)
+            i &+= 8
         }
+        while i < n {
+            let gi = g[i]
+            m[i] = b1 * m[i] + a1 * gi
+            v[i] = b2 * v[i] + a2 * gi * gi
+            p[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+            i &+= 1
+        }
+    }
+
+    /// The bias corrections (1−β₁ᵗ, 1−β₂ᵗ) of step t ≥ 1.
+    func corrections(step t: Int) -> (Float, Float) { (1 - powf(beta1, Float(t)), 1 - powf(beta2, Float(t))) }
+}
+
+extension ParameterStore {
+    /// One Adam step over the whole flat buffer (t ≥ 1), `AdamSettings.update`.
+    public func applyAdam(_ s: AdamSettings, step t: Int) {
+        let (c1, c2) = s.corrections(step: t)
+        s.update(count, parameters: values.pointer, gradients: grads.pointer, m: adamM.pointer, v: adamV.pointer, c1: c1, c2: c2)
     }
 }

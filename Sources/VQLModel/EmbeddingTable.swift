@@ -31,19 +31,12 @@ public final class EmbeddingTable: @unchecked Sendable {
 
     /// Sparse Adam on the rows in `gradient`, with bias correction by the global step t ≥ 1.
     public func applyAdam(_ s: AdamSettings, step t: Int) {
-        let lr = s.learningRate, beta1 = s.beta1, beta2 = s.beta2, eps = s.epsilon
-        let c1 = 1 - powf(beta1, Float(t)), c2 = 1 - powf(beta2, Float(t))
-        let ids = gradient.rowIds
+        let (c1, c2) = s.corrections(step: t)
         let g = gradient.values.pointer
         let p = values.pointer, m = adamM.pointer, v = adamV.pointer
-        for (k, row) in ids.enumerated() {
-            let base = Int(row) * width, gb = k * width
-            for i in 0..<width {
-                let gi = g[gb + i]
-                m[base + i] = beta1 * m[base + i] + (1 - beta1) * gi
-                v[base + i] = beta2 * v[base + i] + (1 - beta2) * gi * gi
-                p[base + i] -= lr * (m[base + i] / c1) / ((v[base + i] / c2).squareRoot() + eps)
-            }
+        for (k, row) in gradient.rowIds.enumerated() {
+            let base = Int(row) &* width
+            s.update(width, parameters: p + base, gradients: g + k &* width, m: m + base, v: v + base, c1: c1, c2: c2)
         }
     }
 }
