@@ -8,10 +8,7 @@ extension VQLNetwork {
     func shardedItemForward(_ ex: ItemWorkExchange, targets: [Int32], xt: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
         let w = work, sh = shape, S = shard
         let dx = sh.inputDim, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads, G = sh.groups, U = w.slots
-        // Ranks with more samples this step take fewer items (counted FLOPs, `StepCost`).
-        let sampleWork = StepCost(shape: sh, samples: w.samples, positions: w.positionSlot.count, items: 0).total
-        let itemWork = StepCost(shape: sh, samples: 0, positions: 0, items: 1).total
-        S.buildUnion(localItems: w.slotItems, sampleWork: sampleWork, itemWork: itemWork, exchange: ex, itemCount: sh.itemCount)
+        S.buildUnion(localItems: w.slotItems, exchange: ex, itemCount: sh.itemCount)
         let own = Array(S.union[S.chunk]), m = own.count
         let x = S.x.reserve(m * dx), raw = S.raw.reserve(m * kw)
         let bias = sh.staticBias ? w.dScores.reserve(m * H) : nil   // scratch until gathered

@@ -52,26 +52,12 @@ struct ItemShardingTests {
     }
 }
 
-@Test func balancedChunksLevelTheRanksWork() {
-    func work(_ chunks: [Range<Int>], _ sample: [Double], _ item: Double) -> [Double] {
-        chunks.indices.map { sample[$0] + item * Double(chunks[$0].count) }
-    }
-    // Equal sample work: equal halves (within one item).
-    let even = ItemShard.balancedChunks(items: 1001, sampleWork: [5, 5], itemWork: 1)
-    #expect(even.map(\.count) == [500, 501] || even.map(\.count) == [501, 500])
-    // Unequal: rank 1 has 100 more units of sample work, so 100 fewer items.
-    let skewed = ItemShard.balancedChunks(items: 1000, sampleWork: [0, 100], itemWork: 1)
-    #expect(skewed.map(\.count) == [550, 450])
-    let w = work(skewed, [0, 100], 1)
-    #expect(abs(w[0] - w[1]) <= 1)
-    // A rank whose sample work alone exceeds the level gets nothing; the others level.
-    let three = ItemShard.balancedChunks(items: 90, sampleWork: [1000, 10, 40], itemWork: 1)
-    #expect(three[0].isEmpty && three.map(\.count).reduce(0, +) == 90)
-    #expect(three[1].count == 60 && three[2].count == 30)
-    // Always contiguous and covering 0..<n, also for degenerate inputs.
-    for (n, sample) in [(0, [1.0, 2]), (7, [0.0, 0, 0, 0]), (3, [1e9, 0]), (10, [.nan, 1])] {
-        let c = ItemShard.balancedChunks(items: n, sampleWork: sample, itemWork: 2)
-        #expect(c.first?.lowerBound == 0 && c.last?.upperBound == n)
+@Test func evenChunksCoverTheItemsInNearlyEqualContiguousParts() {
+    for (n, p) in [(0, 2), (1, 2), (1001, 2), (90, 3), (7, 4), (3, 5)] {
+        let c = ItemShard.evenChunks(items: n, ranks: p)
+        #expect(c.count == p && c.first?.lowerBound == 0 && c.last?.upperBound == n)
         for (a, b) in zip(c, c.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
+        let sizes = c.map(\.count)
+        #expect(sizes.max()! - sizes.min()! <= 1, "\(n) items over \(p) ranks: \(sizes)")
     }
 }
