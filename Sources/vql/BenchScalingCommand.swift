@@ -45,9 +45,12 @@ extension Bench {
                 }
                 for (k, np) in sizes.enumerated() where k > 0 && np % sizes[0] == 0 {
                     let copies = np / sizes[0]
-                    let rate = try runIndependent(copies: copies, np: sizes[0], threadsPerRank: blasThreads ?? max(1, cores / np))
+                    let rates = try runIndependent(copies: copies, np: sizes[0], threadsPerRank: blasThreads ?? max(1, cores / np))
+                    let rate = rates.reduce(0, +)
                     ceiling[k].append(rate)
-                    print("round \(round)  \(copies) independent np=\(sizes[0]) runs at once  \(String(format: "%.0f", rate)) samples/s in all")
+                    // each run's own rate too: unequal rates show cores running at unequal speeds
+                    print("round \(round)  \(copies) independent np=\(sizes[0]) runs at once  \(String(format: "%.0f", rate)) samples/s in all ("
+                          + rates.map { String(format: "%.0f", $0) }.joined(separator: " + ") + ")")
                 }
             }
             print("")
@@ -67,11 +70,11 @@ extension Bench {
             }
         }
 
-        /// `copies` runs of `mpirun -np np … vql bench train --json` started together; their
-        /// summed samples/s.
-        func runIndependent(copies: Int, np: Int, threadsPerRank: Int) throws -> Double {
+        /// `copies` runs of `mpirun -np np … vql bench train --json` started together; the
+        /// samples/s of each.
+        func runIndependent(copies: Int, np: Int, threadsPerRank: Int) throws -> [Double] {
             let started = try (0..<copies).map { _ in try ChildProcess.start(mpirun, mpirunArguments(np: np, threads: threadsPerRank, cores: Int.max)) }
-            return try started.map { try parse($0.finish(), np: np).samplesPerSecond }.reduce(0, +)
+            return try started.map { try parse($0.finish(), np: np).samplesPerSecond }
         }
 
         /// One `mpirun -np N … vql bench train --json` run.
