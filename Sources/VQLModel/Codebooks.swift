@@ -41,16 +41,31 @@ public final class Codebooks: @unchecked Sendable {
 
     /// ‖k − C[z]‖² of one key row (every group g against its codeword C_g[z_g]); with
     /// `gradient`, also adds factor·(k − C[z]) to it (the commitment term's derivative).
+    /// Eight partial sums per group, then the groups in order.
     @inline(__always)
     public func commitment(key: UnsafePointer<Float>, codes: UnsafePointer<Int32>, gradient: UnsafeMutablePointer<Float>?, factor: Float) -> Float {
         var d2: Float = 0
         for g in 0..<groups {
-            let c = codeword(g, Int(codes[g])), k = key + g * width
-            for i in 0..<width {
-                let d = k[i] - c[i]
-                d2 += d * d
-                if let gradient { gradient[g * width + i] += factor * d }
+            let c = codeword(g, Int(codes[g])), k = key + g &* width, out = gradient.map { $0 + g &* width }
+            var acc = SIMD8<Float>()
+            var i = 0
+            while i &+ 8 <= width {
+                let d = UnsafeRawPointer(k + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                acc += d * d
+                if let out {
+                    let o = UnsafeRawPointer(out + i).loadUnaligned(as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(out + i).storeBytes(of: o + factor * d, as: SIMD8<Float>.self)
+                }
+                i &+= 8
             }
+            var s = acc.sum()
+            while i < width {
+                let d = k[i] - c[i]
+                s += d * d
+                if let out { out[i] += factor * d }
+                i &+= 1
+            }
+            d2 += s
         }
         return d2
     }
