@@ -39,9 +39,10 @@ struct LayerGradientTests {
         expectClose(b, db, seed: 4, "linear bias", f)
     }
 
-    @Test func groupNormInput() {
+    /// Widths below, at and above one SIMD8 (the vector body and the scalar tail).
+    @Test(arguments: [6, 8, 13]) func groupNormInput(width w: Int) {
         var rng = RandomSource(seed: 5)
-        let n = 4, g = 2, w = 6
+        let n = 4, g = 2
         let x = random(n * g * w, &rng), r = random(n * g * w, &rng)
         func run() -> ([Float], [Float]) {
             var y = [Float](repeating: 0, count: x.count), rs = [Float](repeating: 0, count: n * g)

@@ -47,6 +47,26 @@ struct ModelGradientTests {
         }
     }
 
+    /// Head widths past one SIMD8 (key 8 + 8, value 9: vector bodies and scalar tails of the
+    /// attention, key-norm and commitment kernels), which the small fixture never reaches.
+    @Test(arguments: [EncoderKind.vq, .full])
+    func everyDenseTensorWithWideHeads(encoder: EncoderKind) {
+        var shape = Fixtures.shape(encoder, heads: 2, groups: 1)
+        shape.keyDim = 8
+        shape.valueDim = 9
+        let net = Fixtures.network(shape)
+        let batch = Fixtures.batch(lengths: [0, 1, 5, 12, 30], items: 40, seed: 3)
+        gradients(net, batch)
+        let check = DirectionalCheck()
+        for slot in net.params.slots {
+            let g = Array(UnsafeBufferPointer(start: net.params.grad(slot.name), count: slot.count))
+            let err = check.worstRelativeError(values: net.params.value(slot.name), gradient: g, count: slot.count, seed: 5) {
+                loss(net, batch)
+            }
+            #expect(err < 1e-2, "\(encoder) wide \(slot.name): relative error \(err)")
+        }
+    }
+
     @Test(arguments: settings)
     func everySparseTable(encoder: EncoderKind, keyNorm: Bool, staticBias: Bool, userFeatures: Bool) {
         let (net, batch) = Self.setup(encoder, keyNorm, staticBias, userFeatures, lengths: [0, 1, 5, 12, 30], seed: 4)
