@@ -36,6 +36,11 @@ struct ModelGradientTests {
     @Test(arguments: settings)
     func everyDenseTensor(encoder: EncoderKind, keyNorm: Bool, staticBias: Bool, userFeatures: Bool) {
         let (net, batch) = Self.setup(encoder, keyNorm, staticBias, userFeatures, lengths: [0, 1, 5, 12, 30], seed: 3)
+        checkDenseTensors(net, batch, "\(encoder)")
+    }
+
+    /// Backward's gradient of every dense tensor against directional differences of the loss.
+    func checkDenseTensors(_ net: VQLNetwork, _ batch: SampleBatch, _ label: String) {
         gradients(net, batch)
         let check = DirectionalCheck()
         for slot in net.params.slots {
@@ -43,7 +48,7 @@ struct ModelGradientTests {
             let err = check.worstRelativeError(values: net.params.value(slot.name), gradient: g, count: slot.count, seed: 5) {
                 loss(net, batch)
             }
-            #expect(err < 1e-2, "\(encoder) \(slot.name): relative error \(err)")
+            #expect(err < 1e-2, "\(label) \(slot.name): relative error \(err)")
         }
     }
 
@@ -54,17 +59,7 @@ struct ModelGradientTests {
         var shape = Fixtures.shape(encoder, heads: 2, groups: 1)
         shape.keyDim = 8
         shape.valueDim = 9
-        let net = Fixtures.network(shape)
-        let batch = Fixtures.batch(lengths: [0, 1, 5, 12, 30], items: 40, seed: 3)
-        gradients(net, batch)
-        let check = DirectionalCheck()
-        for slot in net.params.slots {
-            let g = Array(UnsafeBufferPointer(start: net.params.grad(slot.name), count: slot.count))
-            let err = check.worstRelativeError(values: net.params.value(slot.name), gradient: g, count: slot.count, seed: 5) {
-                loss(net, batch)
-            }
-            #expect(err < 1e-2, "\(encoder) wide \(slot.name): relative error \(err)")
-        }
+        checkDenseTensors(Fixtures.network(shape), Fixtures.batch(lengths: [0, 1, 5, 12, 30], items: 40, seed: 3), "\(encoder) wide")
     }
 
     @Test(arguments: settings)
