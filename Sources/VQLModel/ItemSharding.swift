@@ -5,8 +5,8 @@ import VQLCore
 public protocol ItemWorkExchange {
     var rank: Int { get }
     var size: Int { get }
-    /// Concatenation, in rank order, of every rank's `values`, and each rank's count.
-    func allgather(_ values: [Int32]) -> (values: [Int32], counts: [Int])
+    /// Concatenation, in rank order, of every rank's `values`.
+    func allgather(_ values: [Int32]) -> [Int32]
     /// Concatenation of every rank's `values`, whose lengths `counts` every rank knows.
     func allgather(_ values: UnsafeBufferPointer<Float>, counts: [Int]) -> [Float]
     /// Sums `values` (length Σ counts on every rank) over ranks; this rank's block of the
@@ -56,7 +56,7 @@ final class ItemShard {
     func buildUnion(localItems: [Int32], exchange ex: ItemWorkExchange, itemCount: Int) {
         if unionIndex.count != itemCount { unionIndex = [Int32](repeating: -1, count: itemCount) }
         for item in union { unionIndex[Int(item)] = -1 }
-        let all = ex.allgather(localItems).values
+        let all = ex.allgather(localItems)
         union.removeAll(keepingCapacity: true)
         for item in all where unionIndex[Int(item)] < 0 {
             unionIndex[Int(item)] = Int32(union.count)

@@ -129,7 +129,7 @@ public enum TargetAttention {
             if x.codes != nil { codeGrads.update(repeating: 0, count: H * K) }
             // One pass over positions, all heads per position: each slot's rows are touched
             // once. Index arithmetic wraps (&+, &*): offsets are products of buffer sizes
-            // that already exist, and the overflow checks cost a fifth of the loop.
+            // that already exist, and overflow checks here sit in the step's hottest loop.
             for j in 0..<L {
                 let slot = Int(x.slots[start &+ j])
                 let v = x.values + slot &* vw, dvRow = d.values + slot &* vw, dkRow = d.keys + slot &* kw

@@ -16,8 +16,8 @@ final class WorldItemExchange: ItemWorkExchange {
         defer { seconds[keyPath: field] += Date().timeIntervalSince(t) }
         return body()
     }
-    func allgather(_ values: [Int32]) -> (values: [Int32], counts: [Int]) {
-        timed(\.itemIds) { values.withUnsafeBufferPointer { world.allgatherv($0) } }
+    func allgather(_ values: [Int32]) -> [Int32] {
+        timed(\.itemIds) { values.withUnsafeBufferPointer { world.allgatherv($0).values } }
     }
     func allgather(_ values: UnsafeBufferPointer<Float>, counts: [Int]) -> [Float] {
         timed(\.itemRows) { world.allgatherv(values, knownCounts: counts) }

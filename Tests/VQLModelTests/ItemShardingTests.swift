@@ -6,7 +6,7 @@ import VQLCore
 struct SingleRankExchange: ItemWorkExchange {
     var rank: Int { 0 }
     var size: Int { 1 }
-    func allgather(_ values: [Int32]) -> (values: [Int32], counts: [Int]) { (values, [values.count]) }
+    func allgather(_ values: [Int32]) -> [Int32] { values }
     func allgather(_ values: UnsafeBufferPointer<Float>, counts: [Int]) -> [Float] { Array(values) }
     func reduceScatterSum(_ values: UnsafeMutablePointer<Float>, counts: [Int], into block: UnsafeMutablePointer<Float>) {
         block.update(from: values, count: counts[0])
