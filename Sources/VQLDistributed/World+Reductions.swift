@@ -42,10 +42,14 @@ extension World {
                             blocks, receiveCounts, counts.indices.map { Int32($0 * mine) }, vql_mpi_float(), comm), "MPI_Alltoallv")
         sent += (total - mine) * MemoryLayout<Float>.stride
         let own = UnsafePointer(send + offsets[rank])
-        if rank == 0 { receive.update(from: own, count: mine) } else { receive.update(from: blocks, count: mine) }
-        for r in 1..<size {
-            let block = r == rank ? own : UnsafePointer(blocks + r * mine)
-            for i in 0..<mine { receive[i] += block[i] }
+        func block(_ r: Int) -> UnsafePointer<Float> { r == rank ? own : UnsafePointer(blocks + r * mine) }
+        guard size > 1 else { receive.update(from: own, count: mine); return }
+        // (b₀ + b₁) + b₂ + …: the first two in one pass, no copy of b₀ first
+        let b0 = block(0), b1 = block(1)
+        for i in 0..<mine { receive[i] = b0[i] + b1[i] }
+        for r in 2..<size {
+            let b = block(r)
+            for i in 0..<mine { receive[i] += b[i] }
         }
     }
 
