@@ -11,13 +11,14 @@ public enum Softmax {
         var sums = SIMD8<Float>()
         var i = 0
         while i &+ 8 <= n {
-            let e = VectorExp.exp(UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self) - m)
+            let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self) - m
+            let e = VectorExp.exp(x).replacing(with: 0, where: x .< negligible)
             UnsafeMutableRawPointer(a + i).storeBytes(of: e, as: SIMD8<Float>.self)
             sums += e
             i &+= 8
         }
         var s = sums.sum()
-        while i < n { let e = VectorExp.exp(a[i] - m); a[i] = e; s += e; i &+= 1 }
+        while i < n { let x = a[i] - m, e = x < negligible ? 0 : VectorExp.exp(x); a[i] = e; s += e; i &+= 1 }
         let inv = 1 / s
         i = 0
         while i &+ 8 <= n {
@@ -27,6 +28,11 @@ public enum Softmax {
         while i < n { a[i] *= inv; i &+= 1 }
         return m
     }
+
+    /// Exponents below this give weight 0: e^−69 ≈ 10⁻³⁰ of the largest weight is far below
+    /// what any float sum it enters can resolve, and such weights times a gradient are
+    /// subnormal, each a slow microcode assist in the attention backward.
+    public static let negligible: Float = -69
 
     /// da_i = p_i (dp_i − Σ_j p_j dp_j), in place over dp.
     public static func backwardInPlace(p: UnsafePointer<Float>, _ dp: UnsafeMutablePointer<Float>, _ n: Int) {

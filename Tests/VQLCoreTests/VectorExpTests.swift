@@ -34,4 +34,12 @@ import VQLCore
         let total = reference.reduce(0, +)
         for (p, r) in zip(a, reference) { #expect(abs(Double(p) - r / total) <= 1e-6) }
     }
+    // Weights below e^−69 of the largest are 0, never subnormal, in the vector body and the tail.
+    for n in [3, 9] {
+        var a = [Float](repeating: 0, count: n)
+        a[0] = 80
+        a[n - 1] = 80 + Softmax.negligible + 0.5
+        Softmax.forwardInPlace(&a, n)
+        #expect(a[1] == 0 && a[n - 1] > 0 && a[n - 1].isNormal, "\(a)")
+    }
 }
