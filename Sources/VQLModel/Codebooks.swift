@@ -94,18 +94,45 @@ public final class Codebooks: @unchecked Sendable {
         for g in 0..<groups {
             BLAS.sgemm(.none, .transpose, m: n, n: size, k: width, a: keys + g * width, lda: groups * width,
                        b: codewords.pointer + g * size * width, ldb: width, c: products, ldc: size)
-            let norms = squaredNorms.pointer + g * size
-            for r in 0..<n {
-                let row = products + r * size
-                var best = 0
-                var bestValue = norms[0] - 2 * row[0]
-                for c in 1..<size {
-                    let v = norms[c] - 2 * row[c]
-                    if v < bestValue { bestValue = v; best = c }
-                }
-                codes[r * groups + g] = Int32(best)
-            }
+            let norms = UnsafePointer(squaredNorms.pointer + g * size)
+            for r in 0..<n { codes[r &* groups &+ g] = Int32(Self.firstMinimum(size, norms, UnsafePointer(products + r &* size))) }
         }
+    }
+
+    /// The first c with the smallest norms[c] − 2·products[c] over 0..<n: eight lanes keep
+    /// their own first minimum (strict <), then the smallest value wins and, on a tie, the
+    /// smallest index, which is the first minimum of a scan in order.
+    @inline(__always)
+    static func firstMinimum(_ n: Int, _ norms: UnsafePointer<Float>, _ products: UnsafePointer<Float>) -> Int {
+        var c = 0, best = 0, bestValue = Float.infinity
+        if n >= 8 {
+            func values(_ c: Int) -> SIMD8<Float> {
+                UnsafeRawPointer(norms + c).loadUnaligned(as: SIMD8<Float>.self) - 2 * UnsafeRawPointer(products + c).loadUnaligned(as: SIMD8<Float>.self)
+            }
+            var laneValue = values(0), laneIndex = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+            c = 8
+            while c &+ 8 <= n {
+                let v = values(c), smaller = v .< laneValue
+                laneValue.replace(with: v, where: smaller)
+                laneIndex.replace(with: SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &+ Int32(c), where: smaller)
+                c &+= 8
+            }
+            bestValue = laneValue[0]
+            best = Int(laneIndex[0])
+            for l in 1..<8 where laneValue[l] < bestValue || (laneValue[l] == bestValue && Int(laneIndex[l]) < best) {
+                bestValue = laneValue[l]
+                best = Int(laneIndex[l])
+            }
+        } else {
+            bestValue = norms[0] - 2 * products[0]
+            c = 1
+        }
+        while c < n {
+            let v = norms[c] - 2 * products[c]
+            if v < bestValue { bestValue = v; best = c }
+            c &+= 1
+        }
+        return best
     }
 
     /// Adds this batch's statistics to stats[G·K·(1+w)] (n first, then m):

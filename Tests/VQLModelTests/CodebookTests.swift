@@ -53,3 +53,17 @@ struct CodebookTests {
         }
     }
 }
+
+@Test func codeAssignmentPicksTheFirstSmallestDistanceLikeAScanInOrder() {
+    var rng = RandomSource(seed: 17)
+    for n in [1, 5, 8, 13, 64, 67] {
+        for trial in 0..<50 {
+            // few distinct values, so ties are common and must go to the earliest code
+            let norms = (0..<n).map { _ in Float(rng.below(4)) }
+            let products = (0..<n).map { _ in Float(rng.below(3)) * 0.5 }
+            var expected = 0
+            for c in 1..<n where norms[c] - 2 * products[c] < norms[expected] - 2 * products[expected] { expected = c }
+            #expect(Codebooks.firstMinimum(n, norms, products) == expected, "n \(n), trial \(trial)")
+        }
+    }
+}
