@@ -2,7 +2,8 @@
 public enum Softmax {
     /// p_i = e^{a_i − max a} / Σ_j e^{a_j − max a}, in place over n floats. Returns max a.
     /// Eight lanes at a time with `VectorExp` (the row's tail through the same function), so
-    /// a value depends only on the row, not on where it sits in memory.
+    /// a value depends only on the row, not on where it sits in memory; terms whose exponent
+    /// is below `negligible` are 0.
     @discardableResult
     public static func forwardInPlace(_ a: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
         if n == 0 { return 0 }
