@@ -29,22 +29,12 @@ public enum BLAS {
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// Σ x[i]·y[i] over `n` contiguous floats. Eight independent partial sums (one SIMD8)
+    /// Σ x[i]·y[i] over `n` contiguous floats. Eight independent partial sums (`Lanes.sum`)
     /// let the compiler vectorise what a single strict-order float sum would serialise; the
     /// order is fixed, so the result is deterministic.
     @inlinable @inline(__always)
     public static func dot(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
-        var acc = SIMD8<Float>()
-        var i = 0
-        while i + 8 <= n {
-            let a = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            let b = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-            acc += a * b
-            i += 8
-        }
-        var s = acc.sum()
-        while i < n { s += x[i] * y[i]; i += 1 }
-        return s
+        Lanes.sum(n) { Lanes.load(x, $0) * Lanes.load(y, $0) } tail: { x[$0] * y[$0] }
     }
 
     /// y += alpha · x over `n` contiguous floats.
@@ -53,14 +43,7 @@ public enum BLAS {
         // Explicit 8-wide chunks: the short rows of attention (d_h, d_v ≈ 16) are too short
         // for the vectoriser's alias checks and remainder loops to pay off. Each element is
         // the same multiply-add as the scalar loop, so results are unchanged.
-        var i = 0
-        while i + 8 <= n {
-            let a = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            let b = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(y + i).storeBytes(of: b + alpha * a, as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < n { y[i] += alpha * x[i]; i += 1 }
+        Lanes.apply(n, y) { Lanes.load(y, $0) + alpha * Lanes.load(x, $0) } tail: { y[$0] + alpha * x[$0] }
     }
 
     /// Number of threads OpenBLAS uses for one call.

@@ -21,12 +21,7 @@ public enum Softmax {
         var s = sums.sum()
         while i < n { let x = a[i] - m, e = x < negligible ? 0 : VectorExp.exp(x); a[i] = e; s += e; i &+= 1 }
         let inv = 1 / s
-        i = 0
-        while i &+ 8 <= n {
-            UnsafeMutableRawPointer(a + i).storeBytes(of: inv * UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
-            i &+= 8
-        }
-        while i < n { a[i] *= inv; i &+= 1 }
+        Lanes.apply(n, a) { inv * Lanes.load(a, $0) } tail: { a[$0] * inv }
         return m
     }
 

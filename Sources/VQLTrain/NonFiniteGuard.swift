@@ -1,3 +1,4 @@
+import VQLCore
 import VQLModel
 
 /// Finds a NaN or ±Inf in the reduced loss or gradients and names where it is.
@@ -24,14 +25,6 @@ public enum NonFiniteGuard {
     /// Whether `n` floats are all finite: x·0 is 0 for a finite x and NaN otherwise, and a
     /// NaN survives the sum, so one vector pass replaces a branch per element.
     static func allFinite(_ n: Int, _ x: UnsafePointer<Float>) -> Bool {
-        var acc = SIMD8<Float>()
-        var i = 0
-        while i &+ 8 <= n {
-            acc += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * 0
-            i &+= 8
-        }
-        var s = acc.sum()
-        while i < n { s += x[i] * 0; i &+= 1 }
-        return s == 0
+        Lanes.sum(n) { Lanes.load(x, $0) * 0 } tail: { x[$0] * 0 } == 0
     }
 }

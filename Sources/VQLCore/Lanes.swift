@@ -1,0 +1,29 @@
+/// Loops over `n` contiguous floats eight at a time (one SIMD8), then one at a time for the
+/// tail: the project's order for sums (eight partial sums, then the lanes in order, then the
+/// tail), so a result depends only on the data, not on where a row starts in memory.
+public enum Lanes {
+    /// Floats i..<i+8 of `p`.
+    @inlinable @inline(__always)
+    public static func load(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD8<Float> {
+        UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    /// Σ_i term(i) over 0..<n: `lanes(i)` gives terms i..<i+8, `tail(i)` one term.
+    @inlinable @inline(__always)
+    public static func sum(_ n: Int, _ lanes: (Int) -> SIMD8<Float>, tail: (Int) -> Float) -> Float {
+        var acc = SIMD8<Float>()
+        var i = 0
+        while i &+ 8 <= n { acc += lanes(i); i &+= 8 }
+        var s = acc.sum()
+        while i < n { s += tail(i); i &+= 1 }
+        return s
+    }
+
+    /// out[i] = value(i) over 0..<n: `lanes(i)` gives values i..<i+8, `tail(i)` one value.
+    @inlinable @inline(__always)
+    public static func apply(_ n: Int, _ out: UnsafeMutablePointer<Float>, _ lanes: (Int) -> SIMD8<Float>, tail: (Int) -> Float) {
+        var i = 0
+        while i &+ 8 <= n { UnsafeMutableRawPointer(out + i).storeBytes(of: lanes(i), as: SIMD8<Float>.self); i &+= 8 }
+        while i < n { out[i] = tail(i); i &+= 1 }
+    }
+}
