@@ -176,7 +176,7 @@ public final class Trainer {
             if since == 0 && best.step == step {
                 try saveModel(as: "best_model.safetensors", metadata: ["valid_auc": String(best.auc ?? .nan)])
             }
-            stop = since >= patience
+            stop = EarlyStopping.shouldStop(history: history, patience: patience)
             if stop {
                 log(String(format: "step %d: validation AUC has not improved for %d evaluations (best %.4f at step %d, kept as best_model.safetensors); stopping early",
                            step, since, best.auc ?? .nan, best.step))
