@@ -34,6 +34,8 @@ extension World {
             receive.update(from: send + offsets[rank], count: mine)
             return
         }
+        let own = UnsafePointer(send + offsets[rank])
+        guard size > 1 else { receive.update(from: own, count: mine); return }
         // Own block stays in place: nothing is sent to or received from this rank itself.
         let sendCounts = counts.indices.map { Int32($0 == rank ? 0 : counts[$0]) }
         let receiveCounts = counts.indices.map { Int32($0 == rank ? 0 : mine) }
@@ -41,9 +43,7 @@ extension World {
         check(MPI_Alltoallv(send, sendCounts, offsets.map { Int32($0) }, vql_mpi_float(),
                             blocks, receiveCounts, counts.indices.map { Int32($0 * mine) }, vql_mpi_float(), comm), "MPI_Alltoallv")
         sent += (total - mine) * MemoryLayout<Float>.stride
-        let own = UnsafePointer(send + offsets[rank])
         func block(_ r: Int) -> UnsafePointer<Float> { r == rank ? own : UnsafePointer(blocks + r * mine) }
-        guard size > 1 else { receive.update(from: own, count: mine); return }
         // (b₀ + b₁) + b₂ + …: the first two in one pass, no copy of b₀ first
         let b0 = block(0), b1 = block(1)
         for i in 0..<mine { receive[i] = b0[i] + b1[i] }
