@@ -11,6 +11,8 @@
 #                   exceeds the cores, one OpenBLAS thread per rank, under `timeout`.
 #   small_dataset DIR SEED   a synthetic KuaiRand-1K log (40 users, 300 items, 12 tags,
 #                   histories of ~200 events) prepared into DIR; the raw files go to DIR.raw.
+#   small_vq_config FILE DATA TRAIN   a run config for small_dataset's data: a small vq
+#                   model, TRAIN as the train mapping's fields, 300 eval samples.
 #   fail MESSAGE    prints "FAIL: MESSAGE" and exits 1.
 #   now_ms          milliseconds since the epoch.
 set -euo pipefail
@@ -33,6 +35,14 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 small_dataset() {
   "$VQL_BIN" synth --format kuairand --out "$1.raw" --users 40 --items 300 --tags 12 --mean-len 200 --seed "$2" >/dev/null
   "$VQL_BIN" prepare --format kuairand --input "$1.raw" --out "$1" >/dev/null
+}
+small_vq_config() {
+  cat > "$1" <<YAML
+data: {path: "$2", max_len: 128}
+model: {encoder: vq, item_dim: 8, heads: 4, groups: 2, key_dim: 8, value_dim: 8, codebook_size: 16, mlp: [16], reseed_every: 7}
+train: {$3}
+eval: {max_samples: 300}
+YAML
 }
 now_ms() { date +%s%3N; }
 

@@ -15,12 +15,8 @@ trap 'rm -rf "$work"' EXIT
 started=$(now_ms)
 
 small_dataset "$work/prepared" 3
-cat > "$work/cfg.yaml" <<YAML
-data: {path: "$work/prepared", max_len: 128}
-model: {encoder: vq, item_dim: 8, heads: 4, groups: 2, key_dim: 8, value_dim: 8, codebook_size: 16, mlp: [16], reseed_every: 7}
-train: {global_batch_size: 64, max_steps: 40, eval_every: 10, log_every: 5, checkpoint_every: 4, keep_checkpoints: 3}
-eval: {max_samples: 300}
-YAML
+small_vq_config "$work/cfg.yaml" "$work/prepared" \
+  "global_batch_size: 64, max_steps: 40, eval_every: 10, log_every: 5, checkpoint_every: 4, keep_checkpoints: 3"
 
 train() { # NP OUT [vql train args…]; env passes through
   local np="$1" out="$2"; shift 2

@@ -11,12 +11,7 @@ trap 'rm -rf "$work"' EXIT
 started=$(now_ms)
 
 small_dataset "$work/prepared" 5
-cat > "$work/cfg.yaml" <<YAML
-data: {path: "$work/prepared", max_len: 128}
-model: {encoder: vq, item_dim: 8, heads: 4, groups: 2, key_dim: 8, value_dim: 8, codebook_size: 16, mlp: [16], reseed_every: 7}
-train: {global_batch_size: 64, max_steps: 1000000, eval_every: 0, log_every: 5, checkpoint_every: 0}
-eval: {max_samples: 300}
-YAML
+small_vq_config "$work/cfg.yaml" "$work/prepared" "global_batch_size: 64, max_steps: 1000000, eval_every: 0, log_every: 5, checkpoint_every: 0"
 train() { # NP OUT [vql train args…]
   local np="$1" out="$2"; shift 2
   vql_mpirun "$np" "$VQL_BIN" train --config "$work/cfg.yaml" --out "$out" "$@"
