@@ -1,4 +1,5 @@
 import Foundation
+import VQLCore
 
 /// A progress line on stderr every few seconds while a big file is read: rows so far and
 /// rows/s. Silent for runs shorter than the interval, and off when `enabled` is false (the
@@ -50,7 +51,7 @@ enum PrepareTiming {
         let now = Date()
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        let cpu = (user: seconds(usage.ru_utime), system: seconds(usage.ru_stime))
+        let cpu = (user: usage.ru_utime.seconds, system: usage.ru_stime.seconds)
         // Peak resident memory so far (Linux), to see which phase sets ru_maxrss.
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? "?"
@@ -59,6 +60,4 @@ enum PrepareTiming {
         last = now
         lastCPU = cpu
     }
-
-    private static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
 }

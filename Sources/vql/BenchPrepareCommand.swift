@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VQLCore
 import VQLData
 
 extension Bench {
@@ -55,8 +56,7 @@ extension Bench {
             func children() -> (cpu: Double, peakMB: Double) {
                 var u = rusage()
                 getrusage(RUSAGE_CHILDREN.rawValue, &u)
-                let cpu = Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
-                return (cpu, Double(u.ru_maxrss) / 1024)
+                return (u.ru_utime.seconds + u.ru_stime.seconds, Double(u.ru_maxrss) / 1024)
             }
             var peakMB = 0.0
             for round in 1...repeats {
