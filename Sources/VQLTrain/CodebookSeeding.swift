@@ -9,9 +9,14 @@ public struct CodebookSeeding {
     let cumulative: [Int64]
 
     public init(dataset: PreparedDataset) {
-        var c = [Int64](repeating: 0, count: dataset.itemCount)
+        self.init(eventCounts: (0..<dataset.itemCount).map { dataset.itemEventCount[$0] })
+    }
+
+    /// Draws item i with probability ∝ `eventCounts[i]`.
+    init(eventCounts: [Int64]) {
+        var c = [Int64](repeating: 0, count: eventCounts.count)
         var s: Int64 = 0
-        for i in 0..<dataset.itemCount { s += dataset.itemEventCount[i]; c[i] = s }
+        for (i, n) in eventCounts.enumerated() { s += n; c[i] = s }
         cumulative = c
     }
 
@@ -27,11 +32,27 @@ public struct CodebookSeeding {
         return Int32(lo)
     }
 
-    /// Seeds every codeword from the key of a popularity-drawn item.
+    /// `n` items drawn by popularity, distinct while there are items with events left to
+    /// draw: two codewords seeded from one item are the same point, and which of them a key
+    /// goes to is then decided by rounding (np=1 and np=2 split such keys differently).
+    func drawDistinct(_ n: Int, _ rng: inout RandomSource) -> [Int32] {
+        var items: [Int32] = [], seen = Set<Int32>()
+        let available = zip(cumulative, [0] + cumulative.dropLast()).filter { $0.0 > $0.1 }.count
+        var attempts = 0
+        while items.count < n {
+            let item = draw(&rng)
+            attempts += 1
+            // Past the distinct items there are (or after many misses), repeats are allowed.
+            if seen.insert(item).inserted || seen.count >= available || attempts > 64 * n { items.append(item) }
+        }
+        return items
+    }
+
+    /// Seeds every codeword from the key of a popularity-drawn item, distinct within a group.
     public func initialize(_ net: VQLNetwork, seed: UInt64) {
         guard let cb = net.codebooks else { return }
         var rng = RandomSource.derive(seed: seed, stream: 0xC0DE)
-        let items = (0..<(cb.groups * cb.size)).map { _ in draw(&rng) }
+        let items = (0..<cb.groups).flatMap { _ in drawDistinct(cb.size, &rng) }
         let keys = net.keys(ofItems: items)
         let kw = net.shape.keyWidth
         keys.withUnsafeBufferPointer { k in
@@ -52,7 +73,7 @@ public struct CodebookSeeding {
         let dead = cb.deadCodes(threshold: fraction * mean)
         if dead.isEmpty { return 0 }
         var rng = RandomSource.derive(seed: seed, stream: 0x5EED, index: UInt64(step))
-        let items = dead.map { _ in draw(&rng) }
+        let items = drawDistinct(dead.count, &rng)
         let keys = net.keys(ofItems: items)
         let kw = net.shape.keyWidth
         keys.withUnsafeBufferPointer { k in
