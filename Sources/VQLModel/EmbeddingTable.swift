@@ -34,9 +34,9 @@ public final class EmbeddingTable: @unchecked Sendable {
         let (c1, c2) = s.corrections(step: t)
         let g = gradient.values.pointer
         let p = values.pointer, m = adamM.pointer, v = adamV.pointer
-        for (k, row) in gradient.rowIds.enumerated() {
-            let base = Int(row) &* width
-            s.update(width, parameters: p + base, gradients: g + k &* width, m: m + base, v: v + base, c1: c1, c2: c2)
+        gradient.forEachRow { row, slot in
+            let base = row &* width
+            s.update(width, parameters: p + base, gradients: g + slot &* width, m: m + base, v: v + base, c1: c1, c2: c2)
         }
     }
 }
@@ -62,6 +62,21 @@ public final class SparseRows: @unchecked Sendable {
     public func clear() {
         for r in rowIds { slotOfRow[Int(r)] = -1 }
         rowIds.removeAll(keepingCapacity: true)
+    }
+
+    /// Calls `body(row, slot)` for every touched row. When at least 1/8 of the table is
+    /// touched, in row-id order (a scan of the slot map), so that arrays indexed by row are
+    /// walked front to back, which the hardware prefetcher follows: in touch order every row
+    /// of the demo's item table was a cache miss, and its sparse Adam took 0.8 ms a step,
+    /// 0.34 ms of it computing. Otherwise in touch order.
+    public func forEachRow(_ body: (_ row: Int, _ slot: Int) -> Void) {
+        if rowIds.count &* 8 >= slotOfRow.count {
+            slotOfRow.withUnsafeBufferPointer { slots in
+                for row in 0..<slots.count where slots[row] >= 0 { body(row, Int(slots[row])) }
+            }
+        } else {
+            for (slot, row) in rowIds.enumerated() { body(Int(row), slot) }
+        }
     }
 
     /// The gradient row of `row`, zero-initialised on first touch.
