@@ -31,6 +31,8 @@ final class ItemShard {
     var chunks: [Range<Int>] = []
     /// Own chunk activations: x, raw keys, keys (normalised), rstd, codes.
     let x = ScratchBuffer(), raw = ScratchBuffer(), keys = ScratchBuffer(), rstd = ScratchBuffer()
+    /// Own chunk's rows as sent (`rowWidth` floats each).
+    let rows = ScratchBuffer()
     var codes: [Int32] = []
     /// Own chunk gradients after the reduction: [rows, `gradientWidth`].
     let reduced = ScratchBuffer()

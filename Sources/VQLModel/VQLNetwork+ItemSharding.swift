@@ -24,21 +24,19 @@ extension VQLNetwork {
         }
         let quantized = codebooks != nil
         let width = ItemShard.rowWidth(sh, quantized: quantized), keyPart = quantized ? 0 : kw
-        var rows = [Float](repeating: 0, count: m * width)
-        rows.withUnsafeMutableBufferPointer { r in
-            let values = w.values.reserve(max(m, U) * vw)   // own values first, local values later
-            Linear.forward(x: x, w: params.value("value.weight"), b: params.value("value.bias"), y: values, rows: m, inputs: dx, outputs: vw)
-            S.codes = [Int32](repeating: 0, count: quantized ? m * G : 0)
-            if let cb = codebooks { S.codes.withUnsafeMutableBufferPointer { cb.assign(keys: keys, rows: m, codes: $0.base, scratch: w.assignScratch) } }
-            for i in 0..<m {
-                let row = r.base + i * width
-                if !quantized { row.update(from: keys + i * kw, count: kw) }
-                (row + keyPart).update(from: values + i * vw, count: vw)
-                if let bias { (row + keyPart + vw).update(from: bias + i * H, count: H) }
-                if quantized { for g in 0..<G { row[keyPart + vw + H + g] = Float(bitPattern: UInt32(bitPattern: S.codes[i * G + g])) } }
-            }
+        let rows = S.rows.reserve(m * width)
+        let ownValues = w.values.reserve(max(m, U) * vw)   // own values first, local values later
+        Linear.forward(x: x, w: params.value("value.weight"), b: params.value("value.bias"), y: ownValues, rows: m, inputs: dx, outputs: vw)
+        S.codes = [Int32](repeating: 0, count: quantized ? m * G : 0)
+        if let cb = codebooks { S.codes.withUnsafeMutableBufferPointer { cb.assign(keys: keys, rows: m, codes: $0.base, scratch: w.assignScratch) } }
+        for i in 0..<m {
+            let row = rows + i * width
+            if !quantized { row.update(from: keys + i * kw, count: kw) }
+            (row + keyPart).update(from: ownValues + i * vw, count: vw)
+            if let bias { (row + keyPart + vw).update(from: bias + i * H, count: H) } else { (row + keyPart + vw).update(repeating: 0, count: H) }
+            if quantized { for g in 0..<G { row[keyPart + vw + H + g] = Float(bitPattern: UInt32(bitPattern: S.codes[i * G + g])) } }
         }
-        let all = rows.withUnsafeBufferPointer { ex.allgather($0, counts: S.chunks.map { $0.count * width }) }
+        let all = ex.allgather(UnsafeBufferPointer(start: rows, count: m * width), counts: S.chunks.map { $0.count * width })
         let localKeys = sh.keyNorm ? w.keys.reserve(U * kw) : w.keysRaw.reserve(U * kw)
         let values = w.values.reserve(U * vw), localBias = sh.staticBias ? w.bias.reserve(U * H) : nil
         if quantized { w.codes = [Int32](repeating: 0, count: U * G) }
