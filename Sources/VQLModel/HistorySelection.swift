@@ -13,6 +13,7 @@ enum HistorySelection {
     /// `sim_hard`; `topk` keeps everything here and selects after the keys). Appends to `out`.
     static func select(_ encoder: EncoderKind, shape: ModelShape, tags: ItemTags, target: Int32,
                        items: UnsafePointer<Int32>, lo: Int, hi: Int, into out: inout [Int]) {
+        if keepsEveryPosition(encoder) { out.append(contentsOf: lo..<hi); return }
         switch encoder {
         case .recent:
             out.append(contentsOf: max(lo, hi - shape.recentLength)..<hi)
@@ -26,7 +27,16 @@ enum HistorySelection {
             }
             out[start...].reverse()
         case .vq, .full, .topk, .mean:
-            out.append(contentsOf: lo..<hi)
+            break   // keepsEveryPosition
+        }
+    }
+
+    /// Whether `select` keeps every position for this encoder (all but the baselines that
+    /// select before the keys are known).
+    static func keepsEveryPosition(_ encoder: EncoderKind) -> Bool {
+        switch encoder {
+        case .recent, .simHard: return false
+        case .vq, .full, .topk, .mean: return true
         }
     }
 

@@ -17,7 +17,6 @@ final class Workspace {
     var offsets: [Int] = [0]
     var samples = 0
     var slots = 0
-    var maxLength = 0
     /// history positions chosen for the current sample (scratch of `index`)
     var selected: [Int] = []
     /// `topk`: kept positions (relative to the sample's history) of each sample, and scores
@@ -77,25 +76,44 @@ final class Workspace {
         samples = batch.count
         offsets.removeAll(keepingCapacity: true)
         offsets.append(0)
-        maxLength = 0
         for s in 0..<batch.count { targetSlot.append(slot(of: batch.targetItem[s])) }
+        positionSlot.reserveCapacity(batch.positionCount)
+        delta.reserveCapacity(batch.positionCount)
+        let keepsAll = HistorySelection.keepsEveryPosition(shape.encoder)
         batch.historyItem.withUnsafeBufferPointer { items in
-            for s in 0..<batch.count {
-                selected.removeAll(keepingCapacity: true)
-                HistorySelection.select(shape.encoder, shape: shape, tags: tags, target: batch.targetItem[s], items: items.base,
-                                        lo: batch.historyOffsets[s], hi: batch.historyOffsets[s + 1], into: &selected)
-                let L = selected.count
-                maxLength = max(maxLength, L)
-                let w = L > 0 ? 1 / Float(L) : 0
-                let tq = batch.targetTime[s]
-                for j in selected {
-                    let sl = slot(of: items[j])
-                    positionSlot.append(sl)
-                    occurrences[Int(sl)] += 1
-                    commitWeight[Int(sl)] += w
-                    delta.append(Float(Double(batch.historyTime[j] - tq) / timeUnitMs))
+            batch.historyTime.withUnsafeBufferPointer { times in
+                for s in 0..<batch.count {
+                    let lo = batch.historyOffsets[s], hi = batch.historyOffsets[s + 1], tq = batch.targetTime[s]
+                    func add(_ j: Int) {
+                        positionSlot.append(slot(of: items[j]))
+                        delta.append(Float(Double(times[j] - tq) / timeUnitMs))
+                    }
+                    if keepsAll {
+                        for j in lo..<hi { add(j) }
+                    } else {
+                        selected.removeAll(keepingCapacity: true)
+                        HistorySelection.select(shape.encoder, shape: shape, tags: tags, target: batch.targetItem[s], items: items.base,
+                                                lo: lo, hi: hi, into: &selected)
+                        for j in selected { add(j) }
+                    }
+                    offsets.append(positionSlot.count)
                 }
-                offsets.append(positionSlot.count)
+            }
+        }
+        // occurrences and Σ 1/L_s per slot, added in position order
+        occurrences.withUnsafeMutableBufferPointer { occurrences in
+            commitWeight.withUnsafeMutableBufferPointer { commitWeight in
+                positionSlot.withUnsafeBufferPointer { slots in
+                    for s in 0..<batch.count {
+                        let lo = offsets[s], hi = offsets[s + 1]
+                        let w = hi > lo ? 1 / Float(hi - lo) : 0
+                        for p in lo..<hi {
+                            let sl = Int(slots[p])
+                            occurrences[sl] += 1
+                            commitWeight[sl] += w
+                        }
+                    }
+                }
             }
         }
         slots = slotItems.count
@@ -119,12 +137,10 @@ final class Workspace {
         var newOffsets = [0], newSlots: [Int32] = [], newDelta: [Float] = []
         newSlots.reserveCapacity(samples * k)
         newDelta.reserveCapacity(samples * k)
-        maxLength = 0
         for s in 0..<samples {
             let lo = offsets[s]
             for j in keptPositions[s] { newSlots.append(positionSlot[lo + j]); newDelta.append(delta[lo + j]) }
             newOffsets.append(newSlots.count)
-            maxLength = max(maxLength, keptPositions[s].count)
         }
         offsets = newOffsets
         positionSlot = newSlots
