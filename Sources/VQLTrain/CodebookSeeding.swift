@@ -42,7 +42,7 @@ public struct CodebookSeeding {
         while items.count < n {
             let item = draw(&rng)
             attempts += 1
-            // Past the distinct items there are (or after many misses), repeats are allowed.
+            // Once every item with events is drawn (or after many misses), repeats are allowed.
             if seen.insert(item).inserted || seen.count >= available || attempts > 64 * n { items.append(item) }
         }
         return items
