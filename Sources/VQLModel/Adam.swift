@@ -18,14 +18,17 @@ public struct AdamSettings: Sendable, Equatable, Codable {
 
 extension AdamSettings {
     /// One Adam step on `n` contiguous parameters with bias corrections c₁ = 1−β₁ᵗ, c₂ = 1−β₂ᵗ:
-    /// m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − lr·(m/c₁) / (√(v/c₂) + ε).
-    /// Eight lanes at a time; each lane does the scalar tail's operations in the same order
-    /// (square roots and quotients are correctly rounded either way), so results do not
-    /// depend on where a row starts.
+    /// m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − (lr/c₁)·m / (√v·(1/√c₂) + ε),
+    /// PyTorch's arrangement of (lr·m/c₁) / (√(v/c₂) + ε) with its scalar division turned
+    /// into a product: one division and one square root per element instead of three
+    /// divisions and a root. Eight lanes at a time; each lane does the scalar tail's
+    /// operations in the same order (square roots and quotients are correctly rounded either
+    /// way), so results do not depend on where a row starts.
     @inline(__always)
     func update(_ n: Int, parameters p: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                 m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, c1: Float, c2: Float) {
-        let b1 = beta1, b2 = beta2, a1 = 1 - beta1, a2 = 1 - beta2, lr = learningRate, eps = epsilon
+        let b1 = beta1, b2 = beta2, a1 = 1 - beta1, a2 = 1 - beta2, eps = epsilon
+        let stepSize = learningRate / c1, rootScale = 1 / c2.squareRoot()
         var i = 0
         while i &+ 8 <= n {
             let gi = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -34,14 +37,14 @@ extension AdamSettings {
             let pi = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
             UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD8<Float>.self)
             UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(p + i).storeBytes(of: pi - lr * (mi / c1) / ((vi / c2).squareRoot() + eps), as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(p + i).storeBytes(of: pi - stepSize * (mi / (vi.squareRoot() * rootScale + eps)), as: SIMD8<Float>.self)
             i &+= 8
         }
         while i < n {
             let gi = g[i]
             m[i] = b1 * m[i] + a1 * gi
             v[i] = b2 * v[i] + a2 * gi * gi
-            p[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+            p[i] -= stepSize * (m[i] / (v[i].squareRoot() * rootScale + eps))
             i &+= 1
         }
     }
