@@ -13,7 +13,6 @@ enum HistorySelection {
     /// `sim_hard`; `topk` keeps everything here and selects after the keys). Appends to `out`.
     static func select(_ encoder: EncoderKind, shape: ModelShape, tags: ItemTags, target: Int32,
                        items: UnsafePointer<Int32>, lo: Int, hi: Int, into out: inout [Int]) {
-        if keepsEveryPosition(encoder) { out.append(contentsOf: lo..<hi); return }
         switch encoder {
         case .recent:
             out.append(contentsOf: max(lo, hi - shape.recentLength)..<hi)
@@ -27,7 +26,7 @@ enum HistorySelection {
             }
             out[start...].reverse()
         case .vq, .full, .topk, .mean:
-            break   // keepsEveryPosition
+            out.append(contentsOf: lo..<hi)
         }
     }
 

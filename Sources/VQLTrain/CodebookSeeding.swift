@@ -7,6 +7,8 @@ import VQLModel
 /// and their keys are computed with the replicated parameters.
 public struct CodebookSeeding {
     let cumulative: [Int64]
+    /// Items with at least one event: the most distinct items a draw can give.
+    let itemsWithEvents: Int
 
     public init(dataset: PreparedDataset) {
         self.init(eventCounts: (0..<dataset.itemCount).map { dataset.itemEventCount[$0] })
@@ -18,6 +20,7 @@ public struct CodebookSeeding {
         var s: Int64 = 0
         for (i, n) in eventCounts.enumerated() { s += n; c[i] = s }
         cumulative = c
+        itemsWithEvents = eventCounts.filter { $0 > 0 }.count
     }
 
     /// An item drawn with probability ∝ its event count.
@@ -37,13 +40,12 @@ public struct CodebookSeeding {
     /// goes to is then decided by rounding (np=1 and np=2 split such keys differently).
     func drawDistinct(_ n: Int, _ rng: inout RandomSource) -> [Int32] {
         var items: [Int32] = [], seen = Set<Int32>()
-        let available = zip(cumulative, [0] + cumulative.dropLast()).filter { $0.0 > $0.1 }.count
         var attempts = 0
         while items.count < n {
             let item = draw(&rng)
             attempts += 1
             // Once every item with events is drawn (or after many misses), repeats are allowed.
-            if seen.insert(item).inserted || seen.count >= available || attempts > 64 * n { items.append(item) }
+            if seen.insert(item).inserted || seen.count >= itemsWithEvents || attempts > 64 * n { items.append(item) }
         }
         return items
     }
