@@ -31,9 +31,16 @@ extension Bench {
                 for _ in 0..<3 { try trainer.trainStep() }
                 let bytes0 = world.bytesSent
                 let collectives0 = trainer.collectiveSeconds
+                // each rank's attended positions per step, the work the sample stretch scales with
+                var positions = [Double](repeating: 0, count: world.size * steps)
                 let start = Date()
-                for _ in 0..<steps { try trainer.trainStep() }
+                for s in 0..<steps {
+                    try trainer.trainStep()
+                    positions[s * world.size + world.rank] = Double(trainer.network.attendedPositionsInLastBatch)
+                }
                 let seconds = Date().timeIntervalSince(start)
+                positions.withUnsafeMutableBufferPointer { if world.size > 1 { world.allreduceSum($0.baseAddress!, count: $0.count) } }
+                let imbalance = WorkImbalance(perStepByRank: positions, ranks: world.size)
                 let collectives = trainer.collectiveSeconds - collectives0, comm = collectives.total
                 let bytesPerStep = Double(world.bytesSent - bytes0) / Double(steps)
                 // Each rank's step time outside collectives (their spread is load imbalance),
@@ -83,6 +90,7 @@ extension Bench {
                     ("bytes sent per step (rank 0)", String(format: "%.0f", bytesPerStep)),
                     ("communication share of step time", String(format: "%.1f%%", 100 * comm / seconds)),
                     ("compute ms per step, by rank", perStep(compute)),
+                    ("positions per step, slowest rank over mean", String(format: "+%.1f%%", 100 * imbalance.excessOfBusiest)),
                 ] + zip(CollectiveSeconds.labels, inside).map { ("  in \($0.0) collectives, ms per step", perStep($0.1)) } + [
                     ("time: batch assembly", String(format: "%.1f%%", profile.share(\.assembly))),
                     ("time: forward", String(format: "%.1f%%", profile.share(\.forward))),
@@ -93,7 +101,7 @@ extension Bench {
                 if json {
                     let fields = ["\"ranks\": \(world.size)", "\"samples_per_second\": \(samplesPerSecond)",
                                   "\"bytes_per_step\": \(bytesPerStep)", "\"communication_share\": \(comm / seconds)",
-                                  "\"compute_ms_by_rank\": \(msArray(compute))",
+                                  "\"compute_ms_by_rank\": \(msArray(compute))", "\"positions_excess_of_busiest\": \(imbalance.excessOfBusiest)",
                                   "\"collective_ms_by_rank\": {" + zip(CollectiveSeconds.labels, inside).map { "\"\($0.0)\": \(msArray($0.1))" }.joined(separator: ", ") + "}"]
                     print("{" + fields.joined(separator: ", ") + "}")
                     return
@@ -103,6 +111,25 @@ extension Bench {
                 for (k, v) in rows { print(k.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + v) }
             }
         }
+    }
+}
+
+/// How unevenly a step's work falls on the ranks: per step, the busiest rank's work over
+/// the mean of the ranks, minus one, averaged over steps. The ranks meet at collectives
+/// every step, so this is about the share of a step the others spend waiting.
+struct WorkImbalance {
+    let excessOfBusiest: Double
+
+    /// `perStepByRank[s · ranks + r]`: rank r's work in step s.
+    init(perStepByRank values: [Double], ranks: Int) {
+        let steps = values.count / max(ranks, 1)
+        var sum = 0.0
+        for s in 0..<steps {
+            let row = values[(s * ranks)..<((s + 1) * ranks)]
+            let mean = row.reduce(0, +) / Double(ranks)
+            if mean > 0 { sum += (row.max()! - mean) / mean }
+        }
+        excessOfBusiest = steps > 0 ? sum / Double(steps) : 0
     }
 }
 

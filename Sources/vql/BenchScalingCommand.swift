@@ -104,6 +104,9 @@ extension Bench {
             let bytes = (object["bytes_per_step"] as? Double) ?? 0, share = (object["communication_share"] as? Double) ?? 0
             func byRank(_ values: Any?) -> String { ((values as? [Double]) ?? []).map { String(format: "%.1f", $0) }.joined(separator: "/") }
             var summary = String(format: "%.2f MB sent/step, comm %.1f%%", bytes / 1e6, 100 * share) + ", compute ms by rank " + byRank(object["compute_ms_by_rank"])
+            if np > 1, let excess = object["positions_excess_of_busiest"] as? Double {
+                summary += String(format: ", busiest rank's positions +%.1f%% over mean", 100 * excess)
+            }
             if np > 1, let inside = object["collective_ms_by_rank"] as? [String: Any] {
                 // where the ranks wait: more time inside means the rank finished the work before sooner
                 summary += "; in collectives " + CollectiveSeconds.labels.map { "\($0) " + byRank(inside[$0]) }.joined(separator: ", ")
