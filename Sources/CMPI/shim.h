@@ -20,5 +20,9 @@ static inline int vql_mpi_success(void) { return MPI_SUCCESS; }
 static inline int vql_mpi_thread_funneled(void) { return MPI_THREAD_FUNNELED; }
 static inline MPI_Errhandler vql_mpi_errors_return(void) { return MPI_ERRORS_RETURN; }
 static inline int vql_mpi_max_error_string(void) { return MPI_MAX_ERROR_STRING; }
+static inline int vql_mpi_comm_type_shared(void) { return MPI_COMM_TYPE_SHARED; }
+static inline MPI_Info vql_mpi_info_null(void) { return MPI_INFO_NULL; }
+static inline int vql_mpi_mode_nocheck(void) { return MPI_MODE_NOCHECK; }
+static inline MPI_Comm vql_mpi_comm_null(void) { return MPI_COMM_NULL; }
 
 #endif

@@ -5,13 +5,36 @@ import VQLCore
 public protocol ItemWorkExchange {
     var rank: Int { get }
     var size: Int { get }
-    /// Concatenation, in rank order, of every rank's `values`.
-    func allgather(_ values: [Int32]) -> [Int32]
+    /// Concatenation, in rank order, of every rank's `values`, and each rank's count.
+    func allgather(_ values: [Int32]) -> (values: [Int32], counts: [Int])
     /// Concatenation of every rank's `values`, whose lengths `counts` every rank knows.
     func allgather(_ values: UnsafeBufferPointer<Float>, counts: [Int]) -> [Float]
     /// Sums `values` (length Σ counts on every rank) over ranks; this rank's block of the
     /// sum goes to `block`. `values` may be overwritten.
     func reduceScatterSum(_ values: UnsafeMutablePointer<Float>, counts: [Int], into block: UnsafeMutablePointer<Float>)
+    /// With every rank on one machine: memory for the exchanged rows and for the slots'
+    /// gradients that the ranks read from each other in place, instead of `allgather`'s and
+    /// `reduceScatterSum`'s copies. nil: the copies.
+    var rowMemory: PeerMemory? { get }
+    var gradientMemory: PeerMemory? { get }
+}
+
+extension ItemWorkExchange {
+    public var rowMemory: PeerMemory? { nil }
+    public var gradientMemory: PeerMemory? { nil }
+}
+
+/// One segment of floats per rank, each readable by every rank (shared memory on one machine).
+public protocol PeerMemory: AnyObject {
+    /// Collective, with the same `count` on every rank: every segment holds ≥ `count` floats
+    /// (contents are lost when it grows).
+    func reserve(_ count: Int)
+    /// This rank's segment, the only one it writes.
+    var own: UnsafeMutablePointer<Float> { get }
+    /// Rank `r`'s segment.
+    func segment(of r: Int) -> UnsafePointer<Float>
+    /// Collective: the writes of every rank before it are visible to every rank after it.
+    func synchronize()
 }
 
 /// Per-item work split across ranks (DESIGN §7 with data parallelism): with long histories
@@ -34,9 +57,21 @@ final class ItemShard {
     /// Own chunk's rows as sent (`rowWidth` floats each).
     let rows = ScratchBuffer()
     var codes: [Int32] = []
-    /// Own chunk gradients after the reduction: [rows, `gradientWidth`].
+    /// Own chunk gradients after the reduction: [rows, `gradientWidth`] (messages only).
     let reduced = ScratchBuffer()
+    /// Own chunk's summed occurrences and commitment weights, one float per item each.
+    let occurrences = ScratchBuffer(), commitWeights = ScratchBuffer()
     let dRaw = ScratchBuffer(), dX = ScratchBuffer()
+    /// Every rank's distinct items in its slot order, concatenated in rank order, and where
+    /// each rank's list starts (`ranks + 1` entries).
+    var gathered: [Int32] = []
+    var gatheredStarts: [Int] = []
+    /// Scratch of `sumSlotGradients`: every rank's slot of each chunk item.
+    var slotOf: [Int32] = []
+    /// Floats this rank has read from other ranks' `PeerMemory` segments, in all.
+    var peerFloatsRead = 0
+    /// The most slots any rank has this step: the stride of the slot gradients in `PeerMemory`.
+    var slotCapacity: Int { zip(gatheredStarts, gatheredStarts.dropFirst()).map { $1 - $0 }.max() ?? 0 }
     /// Set by a sharded forward; backward and the codebook statistics follow it.
     var exchange: ItemWorkExchange?
     var targets: [Int32] = []
@@ -58,7 +93,10 @@ final class ItemShard {
     func buildUnion(localItems: [Int32], exchange ex: ItemWorkExchange, itemCount: Int) {
         if unionIndex.count != itemCount { unionIndex = [Int32](repeating: -1, count: itemCount) }
         for item in union { unionIndex[Int(item)] = -1 }
-        let all = ex.allgather(localItems)
+        let (all, counts) = ex.allgather(localItems)
+        gathered = all
+        gatheredStarts = [0]
+        for c in counts { gatheredStarts.append(gatheredStarts.last! + c) }
         union.removeAll(keepingCapacity: true)
         for item in all where unionIndex[Int(item)] < 0 {
             unionIndex[Int(item)] = Int32(union.count)
@@ -79,4 +117,8 @@ final class ItemShard {
     static func evenChunks(items n: Int, ranks p: Int) -> [Range<Int>] {
         (0..<p).map { (n * $0 / p)..<(n * ($0 + 1) / p) }
     }
+
+    /// The rank whose `evenChunks` chunk holds index `i` < `n`: ⌊n·r/p⌋ ≤ i < ⌊n·(r+1)/p⌋
+    /// ⇔ r = ⌊(p·(i+1) − 1)/n⌋.
+    static func owner(of i: Int, items n: Int, ranks p: Int) -> Int { (p * (i + 1) - 1) / n }
 }

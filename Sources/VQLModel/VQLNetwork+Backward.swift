@@ -37,9 +37,8 @@ extension VQLNetwork {
 
         // attention
         let keys = sh.keyNorm ? w.keys.pointer : w.keysRaw.pointer
-        let dq = w.dQueries.reserve(n * kw), dk = w.dKeys.reserve(U * kw, zeroed: true)
-        let dv = w.dValues.reserve(U * vw, zeroed: true)
-        let db = sh.staticBias ? w.dBias.reserve(U * H, zeroed: true) : nil
+        let dq = w.dQueries.reserve(n * kw)
+        let (dk, dv, db) = slotGradients(slots: U)
         var dLambda = [Float](repeating: 0, count: H)
         let lambda = decays()
         dLambda.withUnsafeMutableBufferPointer { dl in

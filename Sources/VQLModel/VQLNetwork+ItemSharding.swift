@@ -1,8 +1,8 @@
 import VQLCore
 
 extension VQLNetwork {
-    /// Sharded per-item forward: computes this rank's chunk of the union of items, allgathers
-    /// the rows and fills the local slots' keys, values, static biases and codes; writes the
+    /// Sharded per-item forward: computes this rank's chunk of the union of items, shares
+    /// the rows (in place through shared memory, or by an allgather) and fills the local slots' keys, values, static biases and codes; writes the
     /// targets' inputs into xt[n, 2·d_e]. Returns the local keys [U, H·d_h] (left unfilled
     /// with codebooks: see `ItemShard.rowWidth`).
     func shardedItemForward(_ ex: ItemWorkExchange, targets: [Int32], xt: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
@@ -24,7 +24,13 @@ extension VQLNetwork {
         }
         let quantized = codebooks != nil
         let width = ItemShard.rowWidth(sh, quantized: quantized), keyPart = quantized ? 0 : kw
-        let rows = S.rows.reserve(m * width)
+        let rows: UnsafeMutablePointer<Float>
+        if let memory = ex.rowMemory {
+            memory.reserve((S.chunks.map(\.count).max() ?? 0) * width)
+            rows = memory.own
+        } else {
+            rows = S.rows.reserve(m * width)
+        }
         let ownValues = w.values.reserve(max(m, U) * vw)   // own values first, local values later
         Linear.forward(x: x, w: params.value("value.weight"), b: params.value("value.bias"), y: ownValues, rows: m, inputs: dx, outputs: vw)
         S.codes = [Int32](repeating: 0, count: quantized ? m * G : 0)
@@ -36,18 +42,32 @@ extension VQLNetwork {
             if let bias { (row + keyPart + vw).update(from: bias + i * H, count: H) } else { (row + keyPart + vw).update(repeating: 0, count: H) }
             if quantized { for g in 0..<G { row[keyPart + vw + H + g] = Float(bitPattern: UInt32(bitPattern: S.codes[i * G + g])) } }
         }
-        let all = ex.allgather(UnsafeBufferPointer(start: rows, count: m * width), counts: S.chunks.map { $0.count * width })
         let localKeys = sh.keyNorm ? w.keys.reserve(U * kw) : w.keysRaw.reserve(U * kw)
         let values = w.values.reserve(U * vw), localBias = sh.staticBias ? w.bias.reserve(U * H) : nil
         if quantized { w.codes = [Int32](repeating: 0, count: U * G) }
-        all.withUnsafeBufferPointer { a in
+        /// Fills the local slots from the row of each slot's item (by union index).
+        func unpack(_ rowOf: (Int) -> UnsafePointer<Float>) {
             for u in 0..<U {
-                let row = a.base + Int(S.unionIndex[Int(w.slotItems[u])]) * width
+                let row = rowOf(Int(S.unionIndex[Int(w.slotItems[u])]))
                 if !quantized { (localKeys + u * kw).update(from: row, count: kw) }
                 (values + u * vw).update(from: row + keyPart, count: vw)
                 if let localBias { (localBias + u * H).update(from: row + keyPart + vw, count: H) }
                 if quantized { for g in 0..<G { w.codes[u * G + g] = Int32(bitPattern: row[keyPart + vw + H + g].bitPattern) } }
             }
+        }
+        if let memory = ex.rowMemory {
+            memory.synchronize()
+            let n = S.union.count, p = ex.size, segments = (0..<p).map { memory.segment(of: $0) }
+            var remote = 0
+            unpack { i in
+                let r = ItemShard.owner(of: i, items: n, ranks: p)
+                if r != ex.rank { remote += 1 }
+                return segments[r] + (i - S.chunks[r].lowerBound) * width
+            }
+            S.peerFloatsRead += remote * width
+        } else {
+            let all = ex.allgather(UnsafeBufferPointer(start: rows, count: m * width), counts: S.chunks.map { $0.count * width })
+            all.withUnsafeBufferPointer { a in unpack { a.base + $0 * width } }
         }
         targets.withUnsafeBufferPointer {
             ItemEncoder.forward(slotItems: $0.base, count: $0.count, tags: itemTags, itemTable: itemTable,
@@ -57,35 +77,27 @@ extension VQLNetwork {
     }
 
     /// Sharded per-item backward: sums the local slots' (dk, dv, db, occurrences) over ranks,
-    /// each rank receiving its chunk's sums (reduce-scatter), then back-propagates this rank's chunk through the key norm, the key
+    /// each rank getting its chunk's sums (read in place from shared memory, or by a
+    /// reduce-scatter), then back-propagates this rank's chunk through the key norm, the key
     /// and value projections and the item encoder; the targets' dxt goes to their rows here.
     func shardedItemBackward(_ ex: ItemWorkExchange, dk: UnsafePointer<Float>, dv: UnsafePointer<Float>, db: UnsafePointer<Float>?,
                              targets: [Int32], dxt: UnsafePointer<Float>, scale: Float) {
         let w = work, sh = shape, S = shard
         let dx = sh.inputDim, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads
-        let gw = ItemShard.gradientWidth(sh), total = S.union.count * gw
-        // Written in union order, zeros for the items this rank has no slot of: one pass
-        // over the buffer instead of clearing it and scattering the slots into it.
-        let buffer = w.dX.reserve(max(total, 1))
-        for (i, item) in S.union.enumerated() {
-            let row = buffer + i * gw, u = Int(w.slotOfItem[Int(item)])
-            guard u >= 0 else { row.update(repeating: 0, count: gw); continue }
-            row.update(from: dk + u * kw, count: kw)
-            (row + kw).update(from: dv + u * vw, count: vw)
-            if let db { (row + kw + vw).update(from: db + u * H, count: H) } else { (row + kw + vw).update(repeating: 0, count: H) }
-            row[kw + vw + H] = w.occurrences[u]
-            row[kw + vw + H + 1] = w.commitWeight[u]
-        }
         let m = S.chunk.count
-        let mine = S.reduced.reserve(m * gw)
-        ex.reduceScatterSum(buffer, counts: S.chunks.map { $0.count * gw }, into: mine)
-        // unpack the chunk's columns into contiguous blocks
         let dKeys = S.dRaw.reserve(m * (kw + vw + H))
         let dVals = dKeys + m * kw, dBias = dVals + m * vw
-        for i in 0..<m {
-            (dKeys + i * kw).update(from: mine + i * gw, count: kw)
-            (dVals + i * vw).update(from: mine + i * gw + kw, count: vw)
-            (dBias + i * H).update(from: mine + i * gw + kw + vw, count: H)
+        let occurrences = S.occurrences.reserve(m), commitWeights = S.commitWeights.reserve(m)
+        if let memory = ex.gradientMemory {
+            let layout = SlotGradientLayout(shape: sh, capacity: S.slotCapacity), own = memory.own
+            w.occurrences.withUnsafeBufferPointer { (own + layout.occurrences).update(from: $0.base, count: $0.count) }
+            w.commitWeight.withUnsafeBufferPointer { (own + layout.commitWeights).update(from: $0.base, count: $0.count) }
+            memory.synchronize()
+            sumSlotGradients(memory, layout: layout, into: [(layout.keys, kw, dKeys), (layout.values, vw, dVals),
+                                                           (layout.occurrences, 1, occurrences), (layout.commitWeights, 1, commitWeights)]
+                                                          + (sh.staticBias ? [(layout.bias, H, dBias)] : []))
+        } else {
+            reduceSlotGradients(ex, dk: dk, dv: dv, db: db, into: (dKeys, dVals, dBias, occurrences, commitWeights))
         }
         // commitment β·‖k − sg(C[z])‖²/(H·d_h) of the chunk's keys, weighted by Σ 1/L_s over
         // all ranks' occurrences
@@ -94,7 +106,7 @@ extension VQLNetwork {
             let keys = sh.keyNorm ? S.keys.pointer : S.raw.pointer, c = 2 * sh.commitment * scale / Float(kw)
             S.codes.withUnsafeBufferPointer { codes in
                 for i in 0..<m {
-                    let weight = mine[i * gw + kw + vw + H + 1]
+                    let weight = commitWeights[i]
                     guard weight > 0 else { continue }
                     let d2 = cb.commitment(key: keys + i * kw, codes: codes.base + i * sh.groups, gradient: dKeys + i * kw, factor: c * weight)
                     S.commitment += Double(sh.commitment * weight * d2 / Float(kw))
@@ -127,12 +139,9 @@ extension VQLNetwork {
     /// (valid after `shardedItemBackward`).
     func accumulateShardedStatistics(into stats: UnsafeMutablePointer<Float>) {
         guard let cb = codebooks else { return }
-        let S = shard, m = S.chunk.count, gw = ItemShard.gradientWidth(shape)
-        let keys = shape.keyNorm ? S.keys.pointer : S.raw.pointer
-        let column = shape.keyWidth + shape.valueWidth + shape.heads
-        let occurrences = (0..<m).map { S.reduced.pointer[$0 * gw + column] }
+        let S = shard, keys = shape.keyNorm ? S.keys.pointer : S.raw.pointer
         S.codes.withUnsafeBufferPointer { codes in
-            occurrences.withUnsafeBufferPointer { cb.accumulateStatistics(keys: keys, codes: codes.base, weight: $0.base, rows: m, into: stats) }
+            cb.accumulateStatistics(keys: keys, codes: codes.base, weight: S.occurrences.pointer, rows: S.chunk.count, into: stats)
         }
     }
 }

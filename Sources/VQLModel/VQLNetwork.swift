@@ -126,6 +126,9 @@ extension VQLNetwork {
     public var distinctItemsInLastBatch: Int { work.slots }
     /// Distinct items of the last item-sharded forward's global batch (the union over ranks).
     public var distinctItemsInLastGlobalBatch: Int { shard.union.count }
+    /// Bytes this rank has read in place from other ranks' shared memory (item-sharded steps
+    /// on one machine), in all: what a gather would have copied.
+    public var peerBytesRead: Int { shard.peerFloatsRead * MemoryLayout<Float>.stride }
     /// History positions the attention saw in the last forward (after a baseline's selection).
     public var attendedPositionsInLastBatch: Int { work.positionSlot.count }
 }

@@ -35,6 +35,9 @@ public final class Trainer {
         return c
     }
     public var communicationSeconds: Double { collectiveSeconds.total }
+    /// How the item-sharded step moves rows and gradients between ranks: "shared memory",
+    /// "messages", or nil on one rank.
+    public var itemTransport: String? { itemExchange?.transport }
     public private(set) var stepSeconds = 0.0
     private var exchangeSeconds = 0.0
     public private(set) var lastLoss = Double.nan

@@ -3,26 +3,56 @@ import VQLDistributed
 import VQLModel
 
 /// The item-sharded step's collectives over the MPI world, each timed into the trainer's
-/// `CollectiveSeconds`.
+/// `CollectiveSeconds`. With every rank on one machine the rows and the slot gradients go
+/// through shared memory (`SharedWindow`) instead of copies, unless
+/// `VQL_ITEM_EXCHANGE=messages` is set (on every rank, or the ranks agree on messages).
 final class WorldItemExchange: ItemWorkExchange {
     let world: World
     private(set) var seconds = CollectiveSeconds()
-    init(world: World) { self.world = world }
+    private(set) var rowMemory: PeerMemory?
+    private(set) var gradientMemory: PeerMemory?
+
+    init(world: World, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.world = world
+        let rows = SharedWindow(world: world), gradients = SharedWindow(world: world)
+        // collective, so that every rank takes the same path
+        guard world.allAgree(environment["VQL_ITEM_EXCHANGE"] != "messages"), let rows, let gradients else { return }
+        rowMemory = TimedMemory(rows) { [unowned self] in self.seconds.itemRows += $0 }
+        gradientMemory = TimedMemory(gradients) { [unowned self] in self.seconds.itemGradients += $0 }
+    }
+
     var rank: Int { world.rank }
     var size: Int { world.size }
+    /// "shared memory" or "messages", for logs and benchmarks.
+    var transport: String { rowMemory == nil ? "messages" : "shared memory" }
 
     private func timed<T>(_ field: WritableKeyPath<CollectiveSeconds, Double>, _ body: () -> T) -> T {
         let t = Date()
         defer { seconds[keyPath: field] += Date().timeIntervalSince(t) }
         return body()
     }
-    func allgather(_ values: [Int32]) -> [Int32] {
-        timed(\.itemIds) { values.withUnsafeBufferPointer { world.allgatherv($0).values } }
+    func allgather(_ values: [Int32]) -> (values: [Int32], counts: [Int]) {
+        timed(\.itemIds) { values.withUnsafeBufferPointer { world.allgatherv($0) } }
     }
     func allgather(_ values: UnsafeBufferPointer<Float>, counts: [Int]) -> [Float] {
         timed(\.itemRows) { world.allgatherv(values, knownCounts: counts) }
     }
     func reduceScatterSum(_ values: UnsafeMutablePointer<Float>, counts: [Int], into block: UnsafeMutablePointer<Float>) {
         timed(\.itemGradients) { world.reduceScatterSum(values, counts: counts, into: block) }
+    }
+}
+
+/// A `SharedWindow` whose synchronisations (where ranks wait for each other) are timed.
+private final class TimedMemory: PeerMemory {
+    let window: SharedWindow
+    let record: (Double) -> Void
+    init(_ window: SharedWindow, record: @escaping (Double) -> Void) { self.window = window; self.record = record }
+    func reserve(_ count: Int) { window.reserve(count) }
+    var own: UnsafeMutablePointer<Float> { window.own }
+    func segment(of r: Int) -> UnsafePointer<Float> { window.segment(of: r) }
+    func synchronize() {
+        let t = Date()
+        window.synchronize()
+        record(Date().timeIntervalSince(t))
     }
 }

@@ -29,7 +29,7 @@ extension Bench {
             try WorldRunner.run { world in
                 let trainer = try Trainer(config: config, world: world, runDirectory: nil)
                 for _ in 0..<3 { try trainer.trainStep() }
-                let bytes0 = world.bytesSent
+                let bytes0 = world.bytesSent, peerBytes0 = trainer.network.peerBytesRead
                 let collectives0 = trainer.collectiveSeconds
                 // each rank's attended positions per step, the work the sample stretch scales with
                 var positions = [Double](repeating: 0, count: world.size * steps)
@@ -43,6 +43,7 @@ extension Bench {
                 let imbalance = WorkImbalance(perStepByRank: positions, ranks: world.size)
                 let collectives = trainer.collectiveSeconds - collectives0, comm = collectives.total
                 let bytesPerStep = Double(world.bytesSent - bytes0) / Double(steps)
+                let peerBytesPerStep = Double(trainer.network.peerBytesRead - peerBytes0) / Double(steps)
                 // Each rank's step time outside collectives (their spread is load imbalance),
                 // then its time inside each place of the step, rank after rank.
                 let places = CollectiveSeconds.labels.count, stride = 1 + places
@@ -87,7 +88,9 @@ extension Bench {
                     ("achieved GFLOP/s (all ranks)", String(format: "%.2f", achieved)),
                     ("sgemm GFLOP/s, 1 core, 512³", String(format: "%.2f", sgemm)),
                     ("achieved / (sgemm × ranks)", String(format: "%.1f%%", 100 * achieved / (sgemm * Double(world.size)))),
+                    ("item rows and gradients between ranks", trainer.itemTransport ?? "none (one rank)"),
                     ("bytes sent per step (rank 0)", String(format: "%.0f", bytesPerStep)),
+                    ("bytes read in place from other ranks per step (rank 0)", String(format: "%.0f", peerBytesPerStep)),
                     ("communication share of step time", String(format: "%.1f%%", 100 * comm / seconds)),
                     ("compute ms per step, by rank", perStep(compute)),
                     ("positions per step, slowest rank over mean", String(format: "+%.1f%%", 100 * imbalance.excessOfBusiest)),
@@ -100,7 +103,7 @@ extension Bench {
                 func msArray(_ values: [Double]) -> String { "[" + values.map { String(1000 * $0 / Double(steps)) }.joined(separator: ", ") + "]" }
                 if json {
                     let fields = ["\"ranks\": \(world.size)", "\"samples_per_second\": \(samplesPerSecond)",
-                                  "\"bytes_per_step\": \(bytesPerStep)", "\"communication_share\": \(comm / seconds)",
+                                  "\"bytes_per_step\": \(bytesPerStep)", "\"peer_bytes_per_step\": \(peerBytesPerStep)", "\"communication_share\": \(comm / seconds)",
                                   "\"compute_ms_by_rank\": \(msArray(compute))", "\"positions_excess_of_busiest\": \(imbalance.excessOfBusiest)",
                                   "\"collective_ms_by_rank\": {" + zip(CollectiveSeconds.labels, inside).map { "\"\($0.0)\": \(msArray($0.1))" }.joined(separator: ", ") + "}"]
                     print("{" + fields.joined(separator: ", ") + "}")

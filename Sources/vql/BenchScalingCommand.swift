@@ -102,8 +102,10 @@ extension Bench {
                 throw ValidationError("mpirun -np \(np) vql bench train failed (exit \(status)): \(text.suffix(400))")
             }
             let bytes = (object["bytes_per_step"] as? Double) ?? 0, share = (object["communication_share"] as? Double) ?? 0
+            let inPlace = (object["peer_bytes_per_step"] as? Double) ?? 0
             func byRank(_ values: Any?) -> String { ((values as? [Double]) ?? []).map { String(format: "%.1f", $0) }.joined(separator: "/") }
-            var summary = String(format: "%.2f MB sent/step, comm %.1f%%", bytes / 1e6, 100 * share) + ", compute ms by rank " + byRank(object["compute_ms_by_rank"])
+            var summary = String(format: "%.2f MB sent", bytes / 1e6) + (inPlace > 0 ? String(format: " + %.2f MB read in place", inPlace / 1e6) : "")
+                + String(format: "/step, comm %.1f%%", 100 * share) + ", compute ms by rank " + byRank(object["compute_ms_by_rank"])
             if np > 1, let excess = object["positions_excess_of_busiest"] as? Double {
                 summary += String(format: ", busiest rank's positions +%.1f%% over mean", 100 * excess)
             }

@@ -70,7 +70,8 @@ struct Train: ParsableCommand {
             if world.isRoot {
                 let d = trainer.dataset, s = trainer.split
                 print("vql train: \(world.size) rank(s), \(d.userCount) users, \(d.itemCount) items, \(d.eventCount) events; "
-                      + "samples train \(s.train.count) valid \(s.valid.count) test \(s.test.count); encoder \(config.model.encoder); run \(runDirectory)")
+                      + "samples train \(s.train.count) valid \(s.valid.count) test \(s.test.count); encoder \(config.model.encoder); "
+                      + (trainer.itemTransport.map { "item exchange: \($0); " } ?? "") + "run \(runDirectory)")
             }
             _ = try trainer.run { if world.isRoot { print($0) } }
             if world.isRoot { print("model written to \(runDirectory)/model.safetensors") }

@@ -1,0 +1,75 @@
+import CMPI
+
+/// Memory that every rank of a world on one machine reads in place: an MPI-3 shared-memory
+/// window (`MPI_Win_allocate_shared`) with one segment per rank, all of the same capacity.
+/// A rank writes only its own segment and reads the others' after `synchronize()`, so a
+/// gather or a reduce-scatter costs the readers' loads and no copy into a receive buffer.
+///
+/// The window stays in one passive-target epoch (`MPI_Win_lock_all`) while it lives;
+/// `synchronize()` is MPI-3's idiom for ordering plain loads and stores between ranks:
+/// `MPI_Win_sync`, `MPI_Barrier`, `MPI_Win_sync`.
+public final class SharedWindow {
+    public let world: World
+    /// Floats per rank's segment.
+    public private(set) var capacity = 0
+    private var window: MPI_Win?
+    private var bases: [UnsafeMutablePointer<Float>] = []
+
+    /// Collective. nil on a world of one, or when the ranks are not all on this machine
+    /// (`MPI_Comm_split_type` with `MPI_COMM_TYPE_SHARED` gives a smaller group).
+    public init?(world: World) {
+        guard world.size > 1, world.sharesOneMachine() else { return nil }
+        self.world = world
+    }
+
+    /// Collective, with the same `count` on every rank: afterwards every segment holds at
+    /// least `count` floats. Growing replaces the window (by 1.5× at least, so a slowly
+    /// growing need does not reallocate every call); contents are not kept.
+    public func reserve(_ count: Int) {
+        guard count > capacity else { return }
+        if window != nil {
+            world.check(MPI_Win_unlock_all(window), "MPI_Win_unlock_all")
+            world.check(MPI_Win_free(&window), "MPI_Win_free")
+        }
+        let floats = max(count, capacity * 3 / 2)
+        var base: UnsafeMutableRawPointer?
+        var win: MPI_Win?
+        world.check(MPI_Win_allocate_shared(MPI_Aint(floats * MemoryLayout<Float>.stride), Int32(MemoryLayout<Float>.stride),
+                                            vql_mpi_info_null(), world.comm, &base, &win), "MPI_Win_allocate_shared")
+        bases = (0..<world.size).map { r in
+            var bytes: MPI_Aint = 0, unit: Int32 = 0
+            var segment: UnsafeMutableRawPointer?
+            world.check(MPI_Win_shared_query(win, Int32(r), &bytes, &unit, &segment), "MPI_Win_shared_query")
+            return segment!.assumingMemoryBound(to: Float.self)
+        }
+        world.check(MPI_Win_lock_all(vql_mpi_mode_nocheck(), win), "MPI_Win_lock_all")
+        window = win
+        capacity = floats
+    }
+
+    /// This rank's segment (valid until the next growing `reserve`).
+    public var own: UnsafeMutablePointer<Float> { bases[world.rank] }
+
+    /// Rank `r`'s segment, to read after `synchronize()`.
+    public func segment(of r: Int) -> UnsafePointer<Float> { UnsafePointer(bases[r]) }
+
+    /// Collective: every rank's writes before it are visible to every rank after it.
+    public func synchronize() {
+        guard let window else { world.barrier(); return }
+        world.check(MPI_Win_sync(window), "MPI_Win_sync")
+        world.barrier()
+        world.check(MPI_Win_sync(window), "MPI_Win_sync")
+    }
+}
+
+extension World {
+    /// Collective: whether every rank runs on this machine, so that they can share memory.
+    public func sharesOneMachine() -> Bool {
+        var node: MPI_Comm? = vql_mpi_comm_null()
+        check(MPI_Comm_split_type(comm, vql_mpi_comm_type_shared(), Int32(rank), vql_mpi_info_null(), &node), "MPI_Comm_split_type")
+        var n: Int32 = 0
+        check(MPI_Comm_size(node, &n), "MPI_Comm_size")
+        check(MPI_Comm_free(&node), "MPI_Comm_free")
+        return Int(n) == size
+    }
+}

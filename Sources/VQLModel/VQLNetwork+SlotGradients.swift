@@ -1,0 +1,112 @@
+import VQLCore
+
+/// Where a rank's slot gradients lie in its `PeerMemory` segment: dk[cap, H·d_h],
+/// dv[cap, H·d_v], db[cap, H], occurrences[cap], commitment weights[cap], each block
+/// `capacity` slots long (the most slots any rank has this step), so every rank finds every
+/// other rank's blocks at the same offsets.
+struct SlotGradientLayout {
+    let keys = 0, values: Int, bias: Int, occurrences: Int, commitWeights: Int, floats: Int
+
+    init(shape s: ModelShape, capacity c: Int) {
+        values = c * s.keyWidth
+        bias = values + c * s.valueWidth
+        occurrences = bias + c * s.heads
+        commitWeights = occurrences + c
+        floats = commitWeights + c
+    }
+}
+
+extension VQLNetwork {
+    /// The slots' dk[U, H·d_h], dv[U, H·d_v] and db[U, H] (nil without static biases),
+    /// zeroed, for attention's backward to add into: in this rank's `gradientMemory`
+    /// segment when the ranks share memory (the chunks' owners read them there), else in
+    /// the workspace.
+    func slotGradients(slots U: Int) -> (dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?) {
+        let w = work, sh = shape, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads
+        guard let memory = shard.exchange?.gradientMemory else {
+            return (w.dKeys.reserve(U * kw, zeroed: true), w.dValues.reserve(U * vw, zeroed: true),
+                    sh.staticBias ? w.dBias.reserve(U * H, zeroed: true) : nil)
+        }
+        let layout = SlotGradientLayout(shape: sh, capacity: shard.slotCapacity)
+        memory.reserve(layout.floats)
+        let own = memory.own
+        own.update(repeating: 0, count: U * kw)
+        (own + layout.values).update(repeating: 0, count: U * vw)
+        if sh.staticBias { (own + layout.bias).update(repeating: 0, count: U * H) }
+        return (own, own + layout.values, sh.staticBias ? own + layout.bias : nil)
+    }
+
+    /// Shared memory: sums every rank's slot gradients of this rank's chunk items straight
+    /// from the ranks' segments, in rank order (as `reduceSlotGradients` does), into the
+    /// chunk-ordered `blocks` (segment offset, floats per item, destination).
+    func sumSlotGradients(_ memory: PeerMemory, layout: SlotGradientLayout,
+                          into blocks: [(offset: Int, width: Int, out: UnsafeMutablePointer<Float>)]) {
+        let S = shard, p = S.gatheredStarts.count - 1, m = S.chunk.count, lo = S.chunk.lowerBound
+        // slotOf[r·m + i]: rank r's slot of chunk item i, or -1, from the gathered item lists
+        S.slotOf.removeAll(keepingCapacity: true)
+        S.slotOf.append(contentsOf: repeatElement(-1, count: p * m))
+        S.slotOf.withUnsafeMutableBufferPointer { slotOf in
+            S.gathered.withUnsafeBufferPointer { gathered in
+                for r in 0..<p {
+                    let start = S.gatheredStarts[r]
+                    for k in start..<S.gatheredStarts[r + 1] {
+                        let i = Int(S.unionIndex[Int(gathered[k])]) - lo
+                        if i >= 0 && i < m { slotOf[r * m + i] = Int32(k - start) }
+                    }
+                }
+            }
+        }
+        let segments = (0..<p).map { memory.segment(of: $0) }, rank = S.exchange?.rank ?? 0
+        var remote = 0
+        defer { S.peerFloatsRead += remote }
+        S.slotOf.withUnsafeBufferPointer { slotOf in
+            for (offset, width, out) in blocks {
+                for i in 0..<m {
+                    let sum = out + i * width
+                    var first = true
+                    for r in 0..<p {
+                        let u = Int(slotOf[r * m + i])
+                        guard u >= 0 else { continue }
+                        let row = segments[r] + offset + u * width
+                        if r != rank { remote += width }
+                        if first { sum.update(from: row, count: width); first = false } else { for j in 0..<width { sum[j] += row[j] } }
+                    }
+                    if first { sum.update(repeating: 0, count: width) }
+                }
+            }
+        }
+    }
+
+    /// Messages: packs the slot gradients in union order (zeros for items without a local
+    /// slot), reduce-scatters them and unpacks this rank's chunk of the sums into `out`.
+    func reduceSlotGradients(_ ex: ItemWorkExchange, dk: UnsafePointer<Float>, dv: UnsafePointer<Float>, db: UnsafePointer<Float>?,
+                             into out: (keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>,
+                                        occurrences: UnsafeMutablePointer<Float>, commitWeights: UnsafeMutablePointer<Float>)) {
+        let w = work, sh = shape, S = shard
+        let kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads
+        let gw = ItemShard.gradientWidth(sh), total = S.union.count * gw
+        // Written in union order, zeros for the items this rank has no slot of: one pass
+        // over the buffer instead of clearing it and scattering the slots into it.
+        let buffer = w.dX.reserve(max(total, 1))
+        for (i, item) in S.union.enumerated() {
+            let row = buffer + i * gw, u = Int(w.slotOfItem[Int(item)])
+            guard u >= 0 else { row.update(repeating: 0, count: gw); continue }
+            row.update(from: dk + u * kw, count: kw)
+            (row + kw).update(from: dv + u * vw, count: vw)
+            if let db { (row + kw + vw).update(from: db + u * H, count: H) } else { (row + kw + vw).update(repeating: 0, count: H) }
+            row[kw + vw + H] = w.occurrences[u]
+            row[kw + vw + H + 1] = w.commitWeight[u]
+        }
+        let m = S.chunk.count
+        let mine = S.reduced.reserve(m * gw)
+        ex.reduceScatterSum(buffer, counts: S.chunks.map { $0.count * gw }, into: mine)
+        for i in 0..<m {
+            let row = mine + i * gw
+            (out.keys + i * kw).update(from: row, count: kw)
+            (out.values + i * vw).update(from: row + kw, count: vw)
+            (out.bias + i * H).update(from: row + kw + vw, count: H)
+            out.occurrences[i] = row[kw + vw + H]
+            out.commitWeights[i] = row[kw + vw + H + 1]
+        }
+    }
+}
