@@ -66,8 +66,6 @@ final class ItemShard {
     /// each rank's list starts (`ranks + 1` entries).
     var gathered: [Int32] = []
     var gatheredStarts: [Int] = []
-    /// Scratch of `sumSlotGradients`: every rank's slot of each chunk item.
-    var slotOf: [Int32] = []
     /// Floats this rank has read from other ranks' `PeerMemory` segments, in all.
     var peerFloatsRead = 0
     /// The most slots any rank has this step: the stride of the slot gradients in `PeerMemory`.
@@ -118,7 +116,5 @@ final class ItemShard {
         (0..<p).map { (n * $0 / p)..<(n * ($0 + 1) / p) }
     }
 
-    /// The rank whose `evenChunks` chunk holds index `i` < `n`: ⌊n·r/p⌋ ≤ i < ⌊n·(r+1)/p⌋
-    /// ⇔ r = ⌊(p·(i+1) − 1)/n⌋.
-    static func owner(of i: Int, items n: Int, ranks p: Int) -> Int { (p * (i + 1) - 1) / n }
+
 }

@@ -45,29 +45,32 @@ extension VQLNetwork {
         let localKeys = sh.keyNorm ? w.keys.reserve(U * kw) : w.keysRaw.reserve(U * kw)
         let values = w.values.reserve(U * vw), localBias = sh.staticBias ? w.bias.reserve(U * H) : nil
         if quantized { w.codes = [Int32](repeating: 0, count: U * G) }
-        /// Fills the local slots from the row of each slot's item (by union index).
-        func unpack(_ rowOf: (Int) -> UnsafePointer<Float>) {
-            for u in 0..<U {
-                let row = rowOf(Int(S.unionIndex[Int(w.slotItems[u])]))
-                if !quantized { (localKeys + u * kw).update(from: row, count: kw) }
-                (values + u * vw).update(from: row + keyPart, count: vw)
-                if let localBias { (localBias + u * H).update(from: row + keyPart + vw, count: H) }
-                if quantized { for g in 0..<G { w.codes[u * G + g] = Int32(bitPattern: row[keyPart + vw + H + g].bitPattern) } }
-            }
+        /// Fills local slot `u` from its item's row.
+        func fill(_ u: Int, from row: UnsafePointer<Float>) {
+            if !quantized { (localKeys + u * kw).update(from: row, count: kw) }
+            (values + u * vw).update(from: row + keyPart, count: vw)
+            if let localBias { (localBias + u * H).update(from: row + keyPart + vw, count: H) }
+            if quantized { for g in 0..<G { w.codes[u * G + g] = Int32(bitPattern: row[keyPart + vw + H + g].bitPattern) } }
         }
         if let memory = ex.rowMemory {
             memory.synchronize()
-            let n = S.union.count, p = ex.size, segments = (0..<p).map { memory.segment(of: $0) }
+            // owner by owner, each segment front to back: the other cores' memory streams in
             var remote = 0
-            unpack { i in
-                let r = ItemShard.owner(of: i, items: n, ranks: p)
-                if r != ex.rank { remote += 1 }
-                return segments[r] + (i - S.chunks[r].lowerBound) * width
+            for (r, chunk) in S.chunks.enumerated() {
+                let segment = memory.segment(of: r)
+                for i in chunk {
+                    let u = Int(w.slotOfItem[Int(S.union[i])])
+                    guard u >= 0 else { continue }
+                    fill(u, from: segment + (i - chunk.lowerBound) * width)
+                    if r != ex.rank { remote += 1 }
+                }
             }
             S.peerFloatsRead += remote * width
         } else {
             let all = ex.allgather(UnsafeBufferPointer(start: rows, count: m * width), counts: S.chunks.map { $0.count * width })
-            all.withUnsafeBufferPointer { a in unpack { a.base + $0 * width } }
+            all.withUnsafeBufferPointer { a in
+                for u in 0..<U { fill(u, from: a.base + Int(S.unionIndex[Int(w.slotItems[u])]) * width) }
+            }
         }
         targets.withUnsafeBufferPointer {
             ItemEncoder.forward(slotItems: $0.base, count: $0.count, tags: itemTags, itemTable: itemTable,
@@ -93,9 +96,9 @@ extension VQLNetwork {
             w.occurrences.withUnsafeBufferPointer { (own + layout.occurrences).update(from: $0.base, count: $0.count) }
             w.commitWeight.withUnsafeBufferPointer { (own + layout.commitWeights).update(from: $0.base, count: $0.count) }
             memory.synchronize()
-            sumSlotGradients(memory, layout: layout, into: [(layout.keys, kw, dKeys), (layout.values, vw, dVals),
-                                                           (layout.occurrences, 1, occurrences), (layout.commitWeights, 1, commitWeights)]
-                                                          + (sh.staticBias ? [(layout.bias, H, dBias)] : []))
+            sumSlotGradients(memory, into: [(layout.keys, kw, dKeys), (layout.values, vw, dVals),
+                                             (layout.occurrences, 1, occurrences), (layout.commitWeights, 1, commitWeights)]
+                                            + (sh.staticBias ? [(layout.bias, H, dBias)] : []))
         } else {
             reduceSlotGradients(ex, dk: dk, dv: dv, db: db, into: (dKeys, dVals, dBias, occurrences, commitWeights))
         }

@@ -37,44 +37,33 @@ extension VQLNetwork {
     }
 
     /// Shared memory: sums every rank's slot gradients of this rank's chunk items straight
-    /// from the ranks' segments, in rank order (as `reduceSlotGradients` does), into the
-    /// chunk-ordered `blocks` (segment offset, floats per item, destination).
-    func sumSlotGradients(_ memory: PeerMemory, layout: SlotGradientLayout,
-                          into blocks: [(offset: Int, width: Int, out: UnsafeMutablePointer<Float>)]) {
+    /// from the ranks' segments into the chunk-ordered `blocks` (segment offset, floats per
+    /// item, destination): zeros, then each rank's slots added in rank order (the order
+    /// `reduceSlotGradients` sums in), each segment read front to back (a rank's slots are
+    /// its gathered item list, in order), so the other cores' memory streams in and only the
+    /// local chunk is written out of order.
+    func sumSlotGradients(_ memory: PeerMemory, into blocks: [(offset: Int, width: Int, out: UnsafeMutablePointer<Float>)]) {
         let S = shard, p = S.gatheredStarts.count - 1, m = S.chunk.count, lo = S.chunk.lowerBound
-        // slotOf[r·m + i]: rank r's slot of chunk item i, or -1, from the gathered item lists
-        S.slotOf.removeAll(keepingCapacity: true)
-        S.slotOf.append(contentsOf: repeatElement(-1, count: p * m))
-        S.slotOf.withUnsafeMutableBufferPointer { slotOf in
-            S.gathered.withUnsafeBufferPointer { gathered in
-                for r in 0..<p {
-                    let start = S.gatheredStarts[r]
-                    for k in start..<S.gatheredStarts[r + 1] {
-                        let i = Int(S.unionIndex[Int(gathered[k])]) - lo
-                        if i >= 0 && i < m { slotOf[r * m + i] = Int32(k - start) }
-                    }
-                }
-            }
-        }
-        let segments = (0..<p).map { memory.segment(of: $0) }, rank = S.exchange?.rank ?? 0
+        let rank = S.exchange?.rank ?? 0
+        for (_, width, out) in blocks { out.update(repeating: 0, count: m * width) }
         var remote = 0
-        defer { S.peerFloatsRead += remote }
-        S.slotOf.withUnsafeBufferPointer { slotOf in
-            for (offset, width, out) in blocks {
-                for i in 0..<m {
-                    let sum = out + i * width
-                    var first = true
-                    for r in 0..<p {
-                        let u = Int(slotOf[r * m + i])
-                        guard u >= 0 else { continue }
-                        let row = segments[r] + offset + u * width
-                        if r != rank { remote += width }
-                        if first { sum.update(from: row, count: width); first = false } else { for j in 0..<width { sum[j] += row[j] } }
+        S.gathered.withUnsafeBufferPointer { gathered in
+            S.unionIndex.withUnsafeBufferPointer { unionIndex in
+                for r in 0..<p {
+                    let segment = memory.segment(of: r), start = S.gatheredStarts[r]
+                    for k in start..<S.gatheredStarts[r + 1] {
+                        let i = Int(unionIndex[Int(gathered[k])]) - lo
+                        guard i >= 0 && i < m else { continue }
+                        for (offset, width, out) in blocks {
+                            let row = segment + offset + (k - start) * width, sum = out + i * width
+                            for j in 0..<width { sum[j] += row[j] }
+                            if r != rank { remote += width }
+                        }
                     }
-                    if first { sum.update(repeating: 0, count: width) }
                 }
             }
         }
+        S.peerFloatsRead += remote
     }
 
     /// Messages: packs the slot gradients in union order (zeros for items without a local

@@ -74,14 +74,6 @@ struct ItemShardingTests {
     }
 }
 
-@Test func ownerFindsTheEvenChunkOfEveryIndex() {
-    for (n, p) in [(1, 2), (1001, 2), (90, 3), (7, 4), (3, 5), (5000, 7)] {
-        for (r, chunk) in ItemShard.evenChunks(items: n, ranks: p).enumerated() {
-            for i in chunk { #expect(ItemShard.owner(of: i, items: n, ranks: p) == r, "n \(n) p \(p) i \(i)") }
-        }
-    }
-}
-
 @Test func evenChunksCoverTheItemsInNearlyEqualContiguousParts() {
     for (n, p) in [(0, 2), (1, 2), (1001, 2), (90, 3), (7, 4), (3, 5)] {
         let c = ItemShard.evenChunks(items: n, ranks: p)
