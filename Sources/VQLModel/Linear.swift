@@ -7,13 +7,14 @@ public enum Linear {
         x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>?,
         y: UnsafeMutablePointer<Float>, rows n: Int, inputs: Int, outputs: Int
     ) {
-        BLAS.sgemm(.none, .transpose, m: n, n: outputs, k: inputs, a: x, lda: inputs, b: w, ldb: inputs, c: y, ldc: outputs)
-        if let b {
-            for r in 0..<n {
-                let row = y + r * outputs
-                for o in 0..<outputs { row[o] += b[o] }
-            }
+        // The rows start as the bias and the product is added to them: b + x·Wᵀ, the same sum
+        // as adding the bias afterwards, without a second pass over y.
+        guard let b else {
+            BLAS.sgemm(.none, .transpose, m: n, n: outputs, k: inputs, a: x, lda: inputs, b: w, ldb: inputs, c: y, ldc: outputs)
+            return
         }
+        for r in 0..<n { (y + r * outputs).update(from: b, count: outputs) }
+        BLAS.sgemm(.none, .transpose, m: n, n: outputs, k: inputs, a: x, lda: inputs, b: w, ldb: inputs, beta: 1, c: y, ldc: outputs)
     }
 
     /// dW[out, in] += dYᵀ·X;  db[out] += Σ_rows dY;  dX[n, in] (+)= dY·W (accumulated when `accumulateInput`).
