@@ -55,7 +55,7 @@ public final class Trainer {
         guard !split.train.isEmpty else {
             throw ConfigError(source: "config", key: "data.path", message: "the training split of \(config.data.path) is empty")
         }
-        sharding = UserSharding(dataset: dataset, ranks: world.size)
+        sharding = UserSharding(dataset: dataset, trainTargets: split.train, maxLength: config.data.maxLen, ranks: world.size)
         let shape = try config.modelShape(dataset: dataset)
         builder = try BatchBuilder(dataset: dataset, maxLength: config.data.maxLen, userFeatures: shape.userFeatures.map(\.name))
         network = VQLNetwork(shape: shape, itemTags: builder.itemTags, seed: UInt64(config.train.seed))
