@@ -115,6 +115,4 @@ final class ItemShard {
     static func evenChunks(items n: Int, ranks p: Int) -> [Range<Int>] {
         (0..<p).map { (n * $0 / p)..<(n * ($0 + 1) / p) }
     }
-
-
 }

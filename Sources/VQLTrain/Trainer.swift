@@ -63,7 +63,7 @@ public final class Trainer {
         seeding = CodebookSeeding(dataset: dataset)
         schedule = SampleSchedule(sampleCount: split.train.count, batchSize: config.train.globalBatchSize, seed: UInt64(config.train.seed))
         codebookStatistics = FloatBuffer(count: network.codebooks?.statisticsCount ?? 0)
-        itemExchange = world.size > 1 ? WorldItemExchange(world: world) : nil
+        itemExchange = world.size > 1 ? try WorldItemExchange(world: world) : nil
         if world.isRoot, let dir = runDirectory {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try config.yaml().write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)

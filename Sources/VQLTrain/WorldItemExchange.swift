@@ -12,11 +12,16 @@ final class WorldItemExchange: ItemWorkExchange {
     private(set) var rowMemory: PeerMemory?
     private(set) var gradientMemory: PeerMemory?
 
-    init(world: World, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    init(world: World, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.world = world
+        let setting = environment["VQL_ITEM_EXCHANGE"]
+        guard setting == nil || setting == "shared" || setting == "messages" else {
+            throw ConfigError(source: "environment", key: "VQL_ITEM_EXCHANGE",
+                              message: "expected \"shared\" (the default on one machine) or \"messages\", found \"\(setting!)\"")
+        }
         let rows = SharedWindow(world: world), gradients = SharedWindow(world: world)
         // collective, so that every rank takes the same path
-        guard world.allAgree(environment["VQL_ITEM_EXCHANGE"] != "messages"), let rows, let gradients else { return }
+        guard world.allAgree(setting != "messages"), let rows, let gradients else { return }
         rowMemory = TimedMemory(rows) { [unowned self] in self.seconds.itemRows += $0 }
         gradientMemory = TimedMemory(gradients) { [unowned self] in self.seconds.itemGradients += $0 }
     }
