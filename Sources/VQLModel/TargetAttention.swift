@@ -52,6 +52,10 @@ public struct AttentionGradients {
     public var staticBias: UnsafeMutablePointer<Float>?
     /// ∂loss/∂λ[H]
     public var decay: UnsafeMutablePointer<Float>
+    /// With flags[U] (0: untouched), a slot's dk̂, dv and db rows are zeroed when a position
+    /// first reaches them rather than beforehand, while they are about to be in cache anyway;
+    /// the caller zeroes the rows of slots no position reached (`zeroUntouched`).
+    public var zeroOnFirstTouch: UnsafeMutablePointer<UInt8>? = nil
 }
 
 public enum TargetAttention {
@@ -133,6 +137,12 @@ public enum TargetAttention {
             for j in 0..<L {
                 let slot = Int(x.slots[start &+ j])
                 let v = x.values + slot &* vw, dvRow = d.values + slot &* vw, dkRow = d.keys + slot &* kw
+                if let first = d.zeroOnFirstTouch, first[slot] == 0 {
+                    first[slot] = 1
+                    dvRow.update(repeating: 0, count: vw)
+                    dkRow.update(repeating: 0, count: kw)
+                    if let db = d.staticBias { (db + slot &* H).update(repeating: 0, count: H) }
+                }
                 let dj = x.delta[start &+ j]
                 for h in 0..<H {
                     let pj = p[h &* L &+ j], dOh = dOs + h &* dv

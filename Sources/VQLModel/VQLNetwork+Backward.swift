@@ -42,12 +42,16 @@ extension VQLNetwork {
         var dLambda = [Float](repeating: 0, count: H)
         let lambda = decays()
         dLambda.withUnsafeMutableBufferPointer { dl in
-            withOperands(keys: keys, lambda: lambda) { ops in
-                TargetAttention.backward(ops, output: w.output.pointer, probs: w.probs.pointer, outputGrad: dO,
-                                         into: AttentionGradients(queries: dq, keys: dk, values: dv, staticBias: db, decay: dl.base),
-                                         codeGrads: w.codeGrads.reserve(H * sh.codebookSize), scratch: w.dScores.reserve(2 * H))
+            w.slotTouched.withUnsafeMutableBufferPointer { touched in
+                withOperands(keys: keys, lambda: lambda) { ops in
+                    TargetAttention.backward(ops, output: w.output.pointer, probs: w.probs.pointer, outputGrad: dO,
+                                             into: AttentionGradients(queries: dq, keys: dk, values: dv, staticBias: db, decay: dl.base,
+                                                                      zeroOnFirstTouch: touched.baseAddress),
+                                             codeGrads: w.codeGrads.reserve(H * sh.codebookSize), scratch: w.dScores.reserve(2 * H))
+                }
             }
         }
+        zeroUntouched(dk: dk, dv: dv, db: db)
         // λ = softplus(ρ): dρ = dλ·σ(ρ)
         let rho = params.value("decay.rho"), drho = params.grad("decay.rho")
         for h in 0..<H { drho[h] += dLambda[h] * Activation.sigmoid(rho[h]) }

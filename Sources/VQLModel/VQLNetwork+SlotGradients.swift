@@ -17,23 +17,32 @@ struct SlotGradientLayout {
 }
 
 extension VQLNetwork {
-    /// The slots' dk[U, H·d_h], dv[U, H·d_v] and db[U, H] (nil without static biases),
-    /// zeroed, for attention's backward to add into: in this rank's `gradientMemory`
-    /// segment when the ranks share memory (the chunks' owners read them there), else in
-    /// the workspace.
+    /// Where attention's backward adds the slots' dk[U, H·d_h], dv[U, H·d_v] and db[U, H]
+    /// (nil without static biases): in this rank's `gradientMemory` segment when the ranks
+    /// share memory (the chunks' owners read them there), else in the workspace. Not
+    /// zeroed: attention zeroes a row when it first reaches it (`zeroOnFirstTouch`, with
+    /// `w.slotTouched` cleared here) and `zeroUntouched` the rest.
     func slotGradients(slots U: Int) -> (dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?) {
         let w = work, sh = shape, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads
+        w.slotTouched.removeAll(keepingCapacity: true)
+        w.slotTouched.append(contentsOf: repeatElement(0, count: U))
         guard let memory = shard.exchange?.gradientMemory else {
-            return (w.dKeys.reserve(U * kw, zeroed: true), w.dValues.reserve(U * vw, zeroed: true),
-                    sh.staticBias ? w.dBias.reserve(U * H, zeroed: true) : nil)
+            return (w.dKeys.reserve(U * kw), w.dValues.reserve(U * vw), sh.staticBias ? w.dBias.reserve(U * H) : nil)
         }
         let layout = SlotGradientLayout(shape: sh, capacity: shard.slotCapacity)
         memory.reserve(layout.floats)
         let own = memory.own
-        own.update(repeating: 0, count: U * kw)
-        (own + layout.values).update(repeating: 0, count: U * vw)
-        if sh.staticBias { (own + layout.bias).update(repeating: 0, count: U * H) }
         return (own, own + layout.values, sh.staticBias ? own + layout.bias : nil)
+    }
+
+    /// Zeroes the slot gradient rows attention's backward did not reach (see `slotGradients`).
+    func zeroUntouched(dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?) {
+        let kw = shape.keyWidth, vw = shape.valueWidth, H = shape.heads
+        for (u, touched) in work.slotTouched.enumerated() where touched == 0 {
+            (dk + u * kw).update(repeating: 0, count: kw)
+            (dv + u * vw).update(repeating: 0, count: vw)
+            if let db { (db + u * H).update(repeating: 0, count: H) }
+        }
     }
 
     /// Shared memory: sums every rank's slot gradients of this rank's chunk items straight

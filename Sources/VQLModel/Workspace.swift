@@ -12,6 +12,8 @@ final class Workspace {
     var occurrences: [Float] = []
     /// Σ over occurrences of 1/L_s (commitment weight)
     var commitWeight: [Float] = []
+    /// Per slot, whether attention's backward has reached it (`zeroOnFirstTouch`).
+    var slotTouched: [UInt8] = []
     var slotOfItem: [Int32]
     /// history offsets of the samples [nS+1]
     var offsets: [Int] = [0]
