@@ -15,12 +15,9 @@ public final class SharedWindow {
     private var window: MPI_Win?
     private var bases: [UnsafeMutablePointer<Float>] = []
 
-    /// Collective. nil on a world of one, or when the ranks are not all on this machine
-    /// (`MPI_Comm_split_type` with `MPI_COMM_TYPE_SHARED` gives a smaller group).
-    public init?(world: World) {
-        guard world.size > 1, world.sharesOneMachine() else { return nil }
-        self.world = world
-    }
+    /// For a world whose ranks all run on this machine (`World.sharesOneMachine()`); the
+    /// first `reserve` allocates.
+    public init(world: World) { self.world = world }
 
     /// Collective, with the same `count` on every rank: afterwards every segment holds at
     /// least `count` floats. Growing replaces the window (by 1.5× at least, so a slowly

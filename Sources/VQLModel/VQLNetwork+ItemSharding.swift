@@ -3,8 +3,9 @@ import VQLCore
 extension VQLNetwork {
     /// Sharded per-item forward: computes this rank's chunk of the union of items, shares
     /// the rows (in place through shared memory, or by an allgather) and fills the local
-    /// slots' keys, values, static biases and codes; writes the targets' inputs into xt[n, 2·d_e]. Returns the local keys [U, H·d_h] (left unfilled
-    /// with codebooks: see `ItemShard.rowWidth`).
+    /// slots' keys, values, static biases and codes; writes the targets' inputs into
+    /// xt[n, 2·d_e]. Returns the local keys [U, H·d_h] (left unfilled with codebooks: see
+    /// `ItemShard.rowWidth`).
     func shardedItemForward(_ ex: ItemWorkExchange, targets: [Int32], xt: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
         let w = work, sh = shape, S = shard
         let dx = sh.inputDim, kw = sh.keyWidth, vw = sh.valueWidth, H = sh.heads, G = sh.groups, U = w.slots

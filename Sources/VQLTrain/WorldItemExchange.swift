@@ -19,11 +19,10 @@ final class WorldItemExchange: ItemWorkExchange {
             throw ConfigError(source: "environment", key: "VQL_ITEM_EXCHANGE",
                               message: "expected \"shared\" (the default on one machine) or \"messages\", found \"\(setting!)\"")
         }
-        let rows = SharedWindow(world: world), gradients = SharedWindow(world: world)
-        // collective, so that every rank takes the same path
-        guard world.allAgree(setting != "messages"), let rows, let gradients else { return }
-        rowMemory = TimedMemory(rows) { [unowned self] in self.seconds.itemRows += $0 }
-        gradientMemory = TimedMemory(gradients) { [unowned self] in self.seconds.itemGradients += $0 }
+        // both collective, so that every rank takes the same path
+        guard world.allAgree(setting != "messages"), world.size > 1, world.sharesOneMachine() else { return }
+        rowMemory = TimedMemory(SharedWindow(world: world)) { [unowned self] in self.seconds.itemRows += $0 }
+        gradientMemory = TimedMemory(SharedWindow(world: world)) { [unowned self] in self.seconds.itemGradients += $0 }
     }
 
     var rank: Int { world.rank }
