@@ -66,6 +66,8 @@ final class ItemShard {
     /// each rank's list starts (`ranks + 1` entries).
     var gathered: [Int32] = []
     var gatheredStarts: [Int] = []
+    /// Scratch of `sumSlotGradients`: where each chunk item lies in each rank's slots.
+    var slotIn: [Int32] = []
     /// Floats this rank has read from other ranks' `PeerMemory` segments, in all.
     var peerFloatsRead = 0
     /// The most slots any rank has this step: the stride of the slot gradients in `PeerMemory`.

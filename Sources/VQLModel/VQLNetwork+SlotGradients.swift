@@ -47,32 +47,55 @@ extension VQLNetwork {
 
     /// Shared memory: sums every rank's slot gradients of this rank's chunk items straight
     /// from the ranks' segments into the chunk-ordered `blocks` (segment offset, floats per
-    /// item, destination): zeros, then each rank's slots added in rank order (the order
-    /// `reduceSlotGradients` sums in), each segment read front to back (a rank's slots are
-    /// its gathered item list, in order), so the other cores' memory streams in and only the
-    /// local chunk is written out of order.
+    /// item, destination). Each sum starts at zero and adds the ranks' rows in rank order
+    /// (the order `reduceSlotGradients` sums in) eight lanes at a time in registers, so each
+    /// destination row is written once, and no pass clears or re-reads it.
     func sumSlotGradients(_ memory: PeerMemory, into blocks: [(offset: Int, width: Int, out: UnsafeMutablePointer<Float>)]) {
         let S = shard, p = S.gatheredStarts.count - 1, m = S.chunk.count, lo = S.chunk.lowerBound
         let rank = S.exchange?.rank ?? 0
-        for (_, width, out) in blocks { out.update(repeating: 0, count: m * width) }
-        var remote = 0
-        S.gathered.withUnsafeBufferPointer { gathered in
-            S.unionIndex.withUnsafeBufferPointer { unionIndex in
-                for r in 0..<p {
-                    let segment = memory.segment(of: r), start = S.gatheredStarts[r]
-                    for k in start..<S.gatheredStarts[r + 1] {
-                        let i = Int(unionIndex[Int(gathered[k])]) - lo
-                        guard i >= 0 && i < m else { continue }
-                        for (offset, width, out) in blocks {
-                            let row = segment + offset + (k - start) * width, sum = out + i * width
-                            for j in 0..<width { sum[j] += row[j] }
-                            if r != rank { remote += width }
+        // slotIn[r·m + i]: the slot of chunk item i in rank r's segment, −1 where r has none
+        var remoteRows = 0
+        S.slotIn.removeAll(keepingCapacity: true)
+        S.slotIn.append(contentsOf: repeatElement(-1, count: p * m))
+        S.slotIn.withUnsafeMutableBufferPointer { slotIn in
+            S.gathered.withUnsafeBufferPointer { gathered in
+                S.unionIndex.withUnsafeBufferPointer { unionIndex in
+                    for r in 0..<p {
+                        let start = S.gatheredStarts[r]
+                        for k in start..<S.gatheredStarts[r + 1] {
+                            let i = Int(unionIndex[Int(gathered[k])]) - lo
+                            guard i >= 0 && i < m else { continue }
+                            slotIn[r * m + i] = Int32(k - start)
+                            if r != rank { remoteRows += 1 }
                         }
                     }
                 }
             }
         }
-        S.peerFloatsRead += remote
+        let segments = (0..<p).map { memory.segment(of: $0) }
+        S.slotIn.withUnsafeBufferPointer { slotIn in
+            for (offset, width, out) in blocks {
+                for i in 0..<m {
+                    let sum = out + i * width
+                    var j = 0
+                    while j + 8 <= width {
+                        var acc = SIMD8<Float>()
+                        for r in 0..<p where slotIn[r * m + i] >= 0 {
+                            acc += Lanes.load(segments[r] + offset + Int(slotIn[r * m + i]) * width, j)
+                        }
+                        UnsafeMutableRawPointer(sum + j).storeBytes(of: acc, as: SIMD8<Float>.self)
+                        j += 8
+                    }
+                    while j < width {
+                        var acc: Float = 0
+                        for r in 0..<p where slotIn[r * m + i] >= 0 { acc += segments[r][offset + Int(slotIn[r * m + i]) * width + j] }
+                        sum[j] = acc
+                        j += 1
+                    }
+                }
+            }
+        }
+        S.peerFloatsRead += remoteRows * blocks.reduce(0) { $0 + $1.width }
     }
 
     /// Messages: packs the slot gradients in union order (zeros for items without a local
