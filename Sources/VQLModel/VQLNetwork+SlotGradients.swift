@@ -49,7 +49,8 @@ extension VQLNetwork {
     /// from the ranks' segments into the chunk-ordered `blocks` (segment offset, floats per
     /// item, destination). Each sum starts at zero and adds the ranks' rows in rank order
     /// (the order `reduceSlotGradients` sums in) eight lanes at a time in registers, so each
-    /// destination row is written once, and no pass clears or re-reads it.
+    /// destination row is written once, and no pass clears or re-reads it; the rows' places
+    /// are found once per item and block, not per lane group.
     func sumSlotGradients(_ memory: PeerMemory, into blocks: [(offset: Int, width: Int, out: UnsafeMutablePointer<Float>)]) {
         let S = shard, p = S.gatheredStarts.count - 1, m = S.chunk.count, lo = S.chunk.lowerBound
         let rank = S.exchange?.rank ?? 0
@@ -72,30 +73,50 @@ extension VQLNetwork {
                 }
             }
         }
-        let segments = (0..<p).map { memory.segment(of: $0) }
+        let segments = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: p)
+        let rows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: p)
+        defer { segments.deallocate(); rows.deallocate() }
+        for r in 0..<p { segments[r] = memory.segment(of: r) }
         S.slotIn.withUnsafeBufferPointer { slotIn in
             for (offset, width, out) in blocks {
                 for i in 0..<m {
-                    let sum = out + i * width
-                    var j = 0
-                    while j + 8 <= width {
-                        var acc = SIMD8<Float>()
-                        for r in 0..<p where slotIn[r * m + i] >= 0 {
-                            acc += Lanes.load(segments[r] + offset + Int(slotIn[r * m + i]) * width, j)
-                        }
-                        UnsafeMutableRawPointer(sum + j).storeBytes(of: acc, as: SIMD8<Float>.self)
-                        j += 8
+                    var n = 0
+                    for r in 0..<p {
+                        let slot = Int(slotIn[r &* m &+ i])
+                        guard slot >= 0 else { continue }
+                        let place: Int = offset &+ slot &* width
+                        rows[n] = segments[r] + place
+                        n &+= 1
                     }
-                    while j < width {
-                        var acc: Float = 0
-                        for r in 0..<p where slotIn[r * m + i] >= 0 { acc += segments[r][offset + Int(slotIn[r * m + i]) * width + j] }
-                        sum[j] = acc
-                        j += 1
-                    }
+                    Self.sum(rows, count: n, width: width, into: out + i &* width)
                 }
             }
         }
         S.peerFloatsRead += remoteRows * blocks.reduce(0) { $0 + $1.width }
+    }
+
+    /// out[0..<width] = 0 + rows[0] + rows[1] + …, lane by lane in that order (the one, two
+    /// rank cases unrolled: they are every item on one or two ranks).
+    @inline(__always)
+    static func sum(_ rows: UnsafePointer<UnsafePointer<Float>>, count n: Int, width: Int, into out: UnsafeMutablePointer<Float>) {
+        switch n {
+        case 1:
+            let a = rows[0]
+            Lanes.apply(width, out, { SIMD8<Float>() + Lanes.load(a, $0) }, tail: { Float(0) + a[$0] })
+        case 2:
+            let a = rows[0], b = rows[1]
+            Lanes.apply(width, out, { (SIMD8<Float>() + Lanes.load(a, $0)) + Lanes.load(b, $0) }, tail: { (Float(0) + a[$0]) + b[$0] })
+        default:
+            Lanes.apply(width, out, { j in
+                var acc = SIMD8<Float>()
+                for t in 0..<n { acc += Lanes.load(rows[t], j) }
+                return acc
+            }, tail: { j in
+                var acc: Float = 0
+                for t in 0..<n { acc += rows[t][j] }
+                return acc
+            })
+        }
     }
 
     /// Messages: packs the slot gradients in union order (zeros for items without a local
