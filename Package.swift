@@ -31,7 +31,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CLibc", path: "Sources/CLibc"),
         // Float32 buffers, flat parameter stores, BLAS, RNG, elementwise ops.
-        .target(name: "VQLCore", dependencies: ["COpenBLAS"], swiftSettings: hotLoops),
+        .target(name: "VQLCore", dependencies: ["COpenBLAS", "CLibc"], swiftSettings: hotLoops),
         // Raw dataset readers, synthetic generator, prepared (memory-mapped) format, samples.
         .target(name: "VQLData", dependencies: ["VQLCore", "CLibc", .product(name: "Yams", package: "Yams")], swiftSettings: hotLoops),
         // Layers (forward/backward pairs), vector quantizer, the VQL model, optimizers.

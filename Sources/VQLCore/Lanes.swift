@@ -1,7 +1,13 @@
+import CLibc
+
 /// Loops over `n` contiguous floats eight at a time (one SIMD8), then one at a time for the
 /// tail: the project's order for sums (eight partial sums, then the lanes in order, then the
 /// tail), so a result depends only on the data, not on where a row starts in memory.
 public enum Lanes {
+    /// √x lane by lane, correctly rounded (`vql_sqrt8`: one instruction per register).
+    @inlinable @inline(__always)
+    public static func squareRoot(_ x: SIMD8<Float>) -> SIMD8<Float> { vql_sqrt8(x) }
+
     /// Floats i..<i+8 of `p`.
     @inlinable @inline(__always)
     public static func load(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD8<Float> {

@@ -37,7 +37,7 @@ extension AdamSettings {
             let pi = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
             UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD8<Float>.self)
             UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(p + i).storeBytes(of: pi - stepSize * (mi / (vi.squareRoot() * rootScale + eps)), as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(p + i).storeBytes(of: pi - stepSize * (mi / (Lanes.squareRoot(vi) * rootScale + eps)), as: SIMD8<Float>.self)
             i &+= 8
         }
         while i < n {
