@@ -57,17 +57,18 @@ extension Bench {
                           + rates.map { String(format: "%.0f", $0) }.joined(separator: " + ") + ")")
                 }
             }
+            /// Round by round a[i] / b[i].
+            func ratios(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 / $1 } }
             print("")
             print("np  median samples/s  speed-up (median of per-round ratios)  last run")
             for (k, np) in sizes.enumerated() {
-                let ratios = zip(samples[k], samples[0]).map { $0 / $1 }
+                let speedUps = ratios(samples[k], samples[0])
                 print(String(format: "%-3d %17.0f  %37@  %@", np, median(samples[k]),
-                             String(format: "%.2f× (range %.2f–%.2f)", median(ratios), ratios.min() ?? 0, ratios.max() ?? 0), last[k]))
+                             String(format: "%.2f× (range %.2f–%.2f)", median(speedUps), speedUps.min() ?? 0, speedUps.max() ?? 0), last[k]))
             }
             print("")
             print("np  ceiling: independent runs at once vs one  lock-step ceiling: copies × slowest run  speed-up / ceiling  / lock-step ceiling")
             for (k, np) in sizes.enumerated() where !ceiling[k].isEmpty {
-                func ratios(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 / $1 } }
                 func spread(_ r: [Double]) -> String { String(format: "%.2f× (%.2f–%.2f)", median(r), r.min() ?? 0, r.max() ?? 0) }
                 print(String(format: "%-3d %41@  %39@  %17.0f%%  %17.0f%%", np, spread(ratios(ceiling[k], samples[0])), spread(ratios(lockstep[k], samples[0])),
                              100 * median(ratios(samples[k], ceiling[k])), 100 * median(ratios(samples[k], lockstep[k]))))
