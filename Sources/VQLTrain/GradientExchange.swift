@@ -3,20 +3,38 @@ import VQLDistributed
 import VQLModel
 
 /// The per-step communication of DESIGN §4: one fused allreduce of every dense gradient
-/// (the flat buffer), every sparse table's gradient as (row ids, rows) through one pair of
-/// allgathervs, summed in rank order (bytes grow with the rows a batch touches, not with the
-/// vocabulary), and one
-/// allreduce of codebook statistics plus the loss sums.
-public struct GradientExchange {
+/// (the flat buffer), one allreduce of codebook statistics, and every sparse table's
+/// gradient as (row ids, rows) summed in rank order (bytes grow with the rows a batch
+/// touches, not with the vocabulary), together with the loss sums. Over messages the rows
+/// travel in one pair of allgathervs; with every rank on one machine (`memory`) each rank
+/// writes them to its shared segment once and every rank reads them all in place
+/// (`SparseSegment`), one meeting instead of three collectives.
+public final class GradientExchange {
     public let world: World
+    let memory: PeerMemory?
+    /// Floats of each segment every rank has reserved (the same on all ranks).
+    private var reserved = 0
+    /// Floats this rank read from other ranks' segments.
+    public private(set) var peerFloatsRead = 0
 
-    public init(world: World) { self.world = world }
+    public init(world: World, memory: PeerMemory? = nil) {
+        self.world = world
+        self.memory = memory
+    }
 
-    /// Sums dense and sparse gradients over all ranks, in place.
-    public func reduceGradients(of net: VQLNetwork) {
+    /// Sums over all ranks, in place: the dense gradients, `statistics`, every sparse
+    /// table's gradient rows and `sums` (the loss sums and stop flag).
+    public func reduce(_ net: VQLNetwork, statistics: FloatBuffer, sums: inout [Double]) {
         guard world.size > 1 else { return }
         world.allreduceSum(net.params.grads.pointer, count: net.params.count)
-        reduceSparse(net.tables.map(\.gradient))
+        if statistics.count > 0 { world.allreduceSum(statistics.pointer, count: statistics.count) }
+        let tables = net.tables.map(\.gradient)
+        if let memory {
+            reduceInPlace(tables, sums: &sums, memory)
+        } else {
+            reduceSparse(tables)
+            sums.withUnsafeMutableBufferPointer { world.allreduceSum($0.baseAddress!, count: $0.count) }
+        }
     }
 
     /// Every table's (ids, rows) in two allgathervs: ids with a count per table in front,
@@ -60,12 +78,29 @@ public struct GradientExchange {
         }
     }
 
-    /// Sums `values` (loss sums, codebook statistics) over all ranks, in place.
-    public func reduce(_ values: UnsafeMutablePointer<Float>, count: Int) {
-        if world.size > 1 { world.allreduceSum(values, count: count) }
-    }
-
-    public func reduce(_ values: inout [Double]) {
-        if world.size > 1 { values.withUnsafeMutableBufferPointer { world.allreduceSum($0.base, count: $0.count) } }
+    /// Shared memory: each rank writes its `SparseSegment`; after one synchronisation every
+    /// rank adds all segments' rows in rank order, as `reduceSparse` does, and the sums in
+    /// rank order. A segment too small for some rank's rows (every rank sees every header, so
+    /// all agree) grows on all ranks, and all write again.
+    func reduceInPlace(_ tables: [SparseRows], sums: inout [Double], _ memory: PeerMemory) {
+        let layout = SparseSegment(tables: tables.count, sums: sums.count)
+        if reserved < layout.header {
+            memory.reserve(layout.header)
+            reserved = layout.header
+        }
+        let need = layout.write(tables, sums: sums, to: memory.own, capacity: reserved)
+        memory.synchronize()
+        let needs = (0..<world.size).map { layout.floats(in: memory.segment(of: $0)) }
+        if let most = needs.max(), most > reserved {
+            memory.reserve(most)
+            reserved = most
+            _ = layout.write(tables, sums: sums, to: memory.own, capacity: reserved)
+            memory.synchronize()
+        }
+        for g in tables { g.clear() }
+        for r in 0..<world.size {
+            layout.add(memory.segment(of: r), to: tables, sums: &sums, first: r == 0)
+        }
+        peerFloatsRead += needs.reduce(0, +) - need
     }
 }

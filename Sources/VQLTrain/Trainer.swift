@@ -35,6 +35,9 @@ public final class Trainer {
         return c
     }
     public var communicationSeconds: Double { collectiveSeconds.total }
+    /// Bytes this rank read in place from other ranks' shared memory (item rows, slot
+    /// gradients, sparse gradients), the shared-memory counterpart of `World.bytesSent`.
+    public var peerBytesRead: Int { network.peerBytesRead + exchange.peerFloatsRead * MemoryLayout<Float>.stride }
     /// How the item-sharded step moves rows and gradients between ranks: "shared memory",
     /// "messages", or nil on one rank.
     public var itemTransport: String? { itemExchange?.transport }
@@ -59,11 +62,11 @@ public final class Trainer {
         let shape = try config.modelShape(dataset: dataset)
         builder = try BatchBuilder(dataset: dataset, maxLength: config.data.maxLen, userFeatures: shape.userFeatures.map(\.name))
         network = VQLNetwork(shape: shape, itemTags: builder.itemTags, seed: UInt64(config.train.seed))
-        exchange = GradientExchange(world: world)
         seeding = CodebookSeeding(dataset: dataset)
         schedule = SampleSchedule(sampleCount: split.train.count, batchSize: config.train.globalBatchSize, seed: UInt64(config.train.seed))
         codebookStatistics = FloatBuffer(count: network.codebooks?.statisticsCount ?? 0)
         itemExchange = world.size > 1 ? try WorldItemExchange(world: world) : nil
+        exchange = GradientExchange(world: world, memory: itemExchange?.sparseMemory)
         if world.isRoot, let dir = runDirectory {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try config.yaml().write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
@@ -102,11 +105,9 @@ public final class Trainer {
         DebugFailure.poison(network, rank: world.rank, step: step)
 
         let c0 = Date()
-        exchange.reduceGradients(of: network)
-        exchange.reduce(codebookStatistics.pointer, count: codebookStatistics.count)
         // The third sum counts ranks asked to stop (`StopSignals`), so all ranks agree.
         var sums = [l.crossEntropy, l.commitment, StopSignals.received == 0 ? 0 : 1]
-        exchange.reduce(&sums)
+        exchange.reduce(network, statistics: codebookStatistics, sums: &sums)
         stopRequested = sums[2] > 0
         exchangeSeconds += Date().timeIntervalSince(c0)
 

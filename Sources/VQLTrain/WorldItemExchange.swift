@@ -11,6 +11,9 @@ final class WorldItemExchange: ItemWorkExchange {
     private(set) var seconds = CollectiveSeconds()
     private(set) var rowMemory: PeerMemory?
     private(set) var gradientMemory: PeerMemory?
+    /// The sparse gradients and loss sums of `GradientExchange` (timed there, with the rest
+    /// of the exchange).
+    private(set) var sparseMemory: PeerMemory?
 
     init(world: World, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.world = world
@@ -23,6 +26,7 @@ final class WorldItemExchange: ItemWorkExchange {
         guard world.allAgree(setting != "messages"), world.size > 1, world.sharesOneMachine() else { return }
         rowMemory = TimedMemory(SharedWindow(world: world)) { [unowned self] in self.seconds.itemRows += $0 }
         gradientMemory = TimedMemory(SharedWindow(world: world)) { [unowned self] in self.seconds.itemGradients += $0 }
+        sparseMemory = TimedMemory(SharedWindow(world: world)) { _ in }
     }
 
     var rank: Int { world.rank }

@@ -29,7 +29,7 @@ extension Bench {
             try WorldRunner.run { world in
                 let trainer = try Trainer(config: config, world: world, runDirectory: nil)
                 for _ in 0..<3 { try trainer.trainStep() }
-                let bytes0 = world.bytesSent, peerBytes0 = trainer.network.peerBytesRead
+                let bytes0 = world.bytesSent, peerBytes0 = trainer.peerBytesRead
                 let collectives0 = trainer.collectiveSeconds
                 // each rank's attended positions per step, the work the sample stretch scales with
                 var positions = [Double](repeating: 0, count: world.size * steps)
@@ -43,7 +43,7 @@ extension Bench {
                 let imbalance = WorkImbalance(perStepByRank: positions, ranks: world.size)
                 let collectives = trainer.collectiveSeconds - collectives0, comm = collectives.total
                 let bytesPerStep = Double(world.bytesSent - bytes0) / Double(steps)
-                let peerBytesPerStep = Double(trainer.network.peerBytesRead - peerBytes0) / Double(steps)
+                let peerBytesPerStep = Double(trainer.peerBytesRead - peerBytes0) / Double(steps)
                 // Each rank's step time outside collectives (their spread is load imbalance),
                 // then its time inside each place of the step, rank after rank.
                 let places = CollectiveSeconds.labels.count, stride = 1 + places
