@@ -45,12 +45,19 @@ public final class FloatBuffer: @unchecked Sendable {
 
 /// A growable scratch buffer reused across steps: `reserve` only reallocates when the
 /// requested size exceeds what it already holds, so steady-state steps allocate nothing.
+/// 64-byte aligned like `FloatBuffer`: rows of 8-lane multiples then never straddle cache
+/// lines (malloc's 16-byte alignment split every other 8-lane access of attention's rows).
 public final class ScratchBuffer: @unchecked Sendable {
     public private(set) var capacity = 0
     public private(set) var pointer: UnsafeMutablePointer<Float>
 
-    public init() { pointer = UnsafeMutablePointer<Float>.allocate(capacity: 1) }
+    public init() { pointer = Self.allocate(1) }
     deinit { pointer.deallocate() }
+
+    static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: count)
+    }
 
     /// Returns a pointer to at least `count` floats; contents are unspecified unless `zeroed`.
     @discardableResult
@@ -58,7 +65,7 @@ public final class ScratchBuffer: @unchecked Sendable {
         if count > capacity {
             pointer.deallocate()
             capacity = max(count, capacity * 3 / 2)
-            pointer = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
+            pointer = Self.allocate(capacity)
         }
         if zeroed { pointer.update(repeating: 0, count: count) }
         return pointer
@@ -70,7 +77,7 @@ public final class ScratchBuffer: @unchecked Sendable {
         guard count > capacity else { return }
         let old = pointer
         capacity = max(count, capacity * 2)
-        pointer = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
+        pointer = Self.allocate(capacity)
         pointer.update(from: old, count: kept)
         old.deallocate()
     }

@@ -28,7 +28,10 @@ public final class SharedWindow {
             world.check(MPI_Win_unlock_all(window), "MPI_Win_unlock_all")
             world.check(MPI_Win_free(&window), "MPI_Win_free")
         }
-        let floats = max(count, capacity * 3 / 2)
+        // Whole pages per segment: MPI places the segments back to back, so any other size
+        // would start every segment but rank 0's off the cache-line (and page) grid, and
+        // its 8-lane loads and stores would straddle lines.
+        let floats = (max(count, capacity * 3 / 2) + Self.pageFloats - 1) / Self.pageFloats * Self.pageFloats
         var base: UnsafeMutableRawPointer?
         var win: MPI_Win?
         world.check(MPI_Win_allocate_shared(MPI_Aint(floats * MemoryLayout<Float>.stride), Int32(MemoryLayout<Float>.stride),
@@ -43,6 +46,8 @@ public final class SharedWindow {
         window = win
         capacity = floats
     }
+
+    static let pageFloats = 4096 / MemoryLayout<Float>.stride
 
     /// This rank's segment (valid until the next growing `reserve`).
     public var own: UnsafeMutablePointer<Float> { bases[world.rank] }
