@@ -26,12 +26,19 @@ public enum BLAS {
             if beta != 1 { for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } } }
             return
         }
+        let start = ledger == nil ? 0 : GemmLedger.now()
         cblas_sgemm(
             CblasRowMajor,
             transA == .none ? CblasNoTrans : CblasTrans,
             transB == .none ? CblasNoTrans : CblasTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        ledger?.record(transposeA: transA == .transpose, transposeB: transB == .transpose, m: m, n: n, k: k,
+                       seconds: Double(GemmLedger.now() - start) * 1e-9)
     }
+
+    /// While set, every `sgemm` is timed into it (`vql bench train`). Set and read it from
+    /// the thread that calls sgemm; nil (the default) costs one branch per call.
+    nonisolated(unsafe) public static var ledger: GemmLedger?
 
     /// Σ x[i]·y[i] over `n` contiguous floats. Eight independent partial sums (`Lanes.sum`)
     /// let the compiler vectorise what a single strict-order float sum would serialise; the

@@ -33,12 +33,15 @@ extension Bench {
                 let collectives0 = trainer.collectiveSeconds
                 // each rank's attended positions per step, the work the sample stretch scales with
                 var positions = [Double](repeating: 0, count: world.size * steps)
+                let ledger = GemmLedger()
+                BLAS.ledger = ledger
                 let start = Date()
                 for s in 0..<steps {
                     try trainer.trainStep()
                     positions[s * world.size + world.rank] = Double(trainer.network.attendedPositionsInLastBatch)
                 }
                 let seconds = Date().timeIntervalSince(start)
+                BLAS.ledger = nil
                 positions.withUnsafeMutableBufferPointer { if world.size > 1 { world.allreduceSum($0.baseAddress!, count: $0.count) } }
                 let imbalance = WorkImbalance(perStepByRank: positions, ranks: world.size)
                 let collectives = trainer.collectiveSeconds - collectives0, comm = collectives.total
@@ -112,6 +115,7 @@ extension Bench {
                 let width = rows.map(\.0.count).max() ?? 0
                 print("vql bench train (\(options.config ?? "built-in demo config"))")
                 for (k, v) in rows { print(k.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + v) }
+                print(GemmTable(ledger: ledger, steps: steps, stepSeconds: seconds / Double(steps), squareGflops: sgemm).text)
             }
         }
     }

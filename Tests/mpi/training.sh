@@ -5,7 +5,8 @@
 #  - the item rows and gradients through shared memory (the default on one machine) and
 #    through messages (VQL_ITEM_EXCHANGE=messages) give bitwise the same model, at np=2 and
 #    (vq) at np=3;
-#  - a failure injected on rank 1 only ends the job non-zero within 30 s, naming rank 1.
+#  - a failure injected on rank 1 only ends the job non-zero within 30 s, naming rank 1;
+#  - `vql bench train` at np=2 prints the step's figures and rank 0's matrix products.
 source "$(dirname "$0")/_lib.bash"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -53,6 +54,13 @@ for setting in vq:true full:false; do
     || fail "np=1 and np=3 differ by more than 1e-4 (vq)"; }
   echo "ok: $encoder shared memory = messages (np $sizes)"
 done
+
+bench=$(bash -c 'source "$0"; vql_mpirun 2 "$VQL_BIN" bench train --config "$1" --steps 2' "$(dirname "$0")/_lib.bash" "$work/cfg.yaml" 2>&1) \
+  || { echo "$bench"; fail "vql bench train at np=2"; }
+for line in "ranks  *2" "bytes sent per step" "matrix products on rank 0" "A·Bᵀ" "Aᵀ·B"; do
+  grep -q "$line" <<<"$bench" || { echo "$bench"; fail "vql bench train printed no '$line'"; }
+done
+echo "ok: vql bench train at np=2 prints its tables"
 
 start=$(now_ms)
 set +e
