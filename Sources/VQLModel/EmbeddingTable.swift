@@ -42,26 +42,41 @@ public final class EmbeddingTable: @unchecked Sendable {
 }
 
 /// Gradient rows of a sparse table: unique row ids (in the order rows were first touched)
-/// and a [count, width] block of their gradient rows. Slot lookup uses a dense array of the
-/// vocabulary size, reset after each step, so no dictionary sits in the inner loop.
+/// and a [count, width] block of their gradient rows. Slot lookup uses a dense map of the
+/// vocabulary size, reset after each step, so no dictionary sits in the inner loop; the map
+/// and the ids are raw buffers, so a lookup does no uniqueness check or bounds check.
 public final class SparseRows: @unchecked Sendable {
     public let width: Int
-    public private(set) var rowIds: [Int32] = []
     public let values: ScratchBuffer
-    private var slotOfRow: [Int32]
+    /// slotOfRow[r]: where row r's gradient lies in `values`, −1 while untouched.
+    private let slotOfRow: UnsafeMutablePointer<Int32>
+    private let rowCapacity: Int
+    private var ids: UnsafeMutablePointer<Int32>
+    private var idCapacity = 16
+    public private(set) var count = 0
 
     public init(width: Int, rowCapacity: Int) {
         self.width = width
+        self.rowCapacity = rowCapacity
         values = ScratchBuffer()
-        slotOfRow = [Int32](repeating: -1, count: rowCapacity)
+        slotOfRow = .allocate(capacity: max(rowCapacity, 1))
+        slotOfRow.initialize(repeating: -1, count: max(rowCapacity, 1))
+        ids = .allocate(capacity: idCapacity)
     }
 
-    public var count: Int { rowIds.count }
+    deinit {
+        slotOfRow.deallocate()
+        ids.deallocate()
+    }
+
+    /// The touched row ids, in order of first touch.
+    public var rowIdBuffer: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(start: ids, count: count) }
+    public var rowIds: [Int32] { Array(rowIdBuffer) }
 
     /// Forgets every row (O(touched rows)).
     public func clear() {
-        for r in rowIds { slotOfRow[Int(r)] = -1 }
-        rowIds.removeAll(keepingCapacity: true)
+        for i in 0..<count { slotOfRow[Int(ids[i])] = -1 }
+        count = 0
     }
 
     /// Calls `body(row, slot)` for every touched row. When at least 1/8 of the table is
@@ -70,26 +85,37 @@ public final class SparseRows: @unchecked Sendable {
     /// of the demo's item table was a cache miss (its sparse Adam took 0.83 ms a step, 0.37 ms
     /// in row order). Otherwise in touch order.
     public func forEachRow(_ body: (_ row: Int, _ slot: Int) -> Void) {
-        if rowIds.count &* 8 >= slotOfRow.count {
-            slotOfRow.withUnsafeBufferPointer { slots in
-                for row in 0..<slots.count where slots[row] >= 0 { body(row, Int(slots[row])) }
-            }
+        if count &* 8 >= rowCapacity {
+            for row in 0..<rowCapacity where slotOfRow[row] >= 0 { body(row, Int(slotOfRow[row])) }
         } else {
-            for (slot, row) in rowIds.enumerated() { body(Int(row), slot) }
+            for slot in 0..<count { body(Int(ids[slot]), slot) }
         }
     }
 
     /// The gradient row of `row`, zero-initialised on first touch.
     @inline(__always)
     public func row(_ row: Int32) -> UnsafeMutablePointer<Float> {
-        var slot = slotOfRow[Int(row)]
-        if slot < 0 {
-            slot = Int32(rowIds.count)
-            slotOfRow[Int(row)] = slot
-            rowIds.append(row)
-            values.grow(to: rowIds.count * width, preserving: (rowIds.count - 1) * width)
-            (values.pointer + Int(slot) * width).update(repeating: 0, count: width)
+        assert(row >= 0 && Int(row) < rowCapacity, "row \(row) outside the table's \(rowCapacity) rows")
+        var slot = Int(slotOfRow[Int(row)])
+        if slot < 0 { slot = touch(row) }
+        return values.pointer + slot &* width
+    }
+
+    /// Appends `row` with a zeroed gradient row; returns its slot.
+    private func touch(_ row: Int32) -> Int {
+        let slot = count
+        if slot == idCapacity {
+            let grown = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * idCapacity)
+            grown.update(from: ids, count: slot)
+            ids.deallocate()
+            ids = grown
+            idCapacity *= 2
         }
-        return values.pointer + Int(slot) * width
+        ids[slot] = row
+        slotOfRow[Int(row)] = Int32(slot)
+        count = slot + 1
+        values.grow(to: count * width, preserving: slot * width)
+        (values.pointer + slot * width).update(repeating: 0, count: width)
+        return slot
     }
 }

@@ -31,9 +31,7 @@ struct SparseSegment {
         guard need <= capacity else { return need }
         var at = base + header
         for g in rows {
-            g.rowIds.withUnsafeBufferPointer { ids in
-                for (i, id) in ids.enumerated() { at[i] = Float(bitPattern: UInt32(bitPattern: id)) }
-            }
+            for (i, id) in g.rowIdBuffer.enumerated() { at[i] = Float(bitPattern: UInt32(bitPattern: id)) }
             at += g.count
             at.update(from: g.values.pointer, count: g.count * g.width)
             at += g.count * g.width
