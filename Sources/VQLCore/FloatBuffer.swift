@@ -9,10 +9,15 @@ public final class FloatBuffer: @unchecked Sendable {
     public init(count: Int) {
         precondition(count >= 0, "FloatBuffer count must be non-negative")
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        pointer = Self.allocate(max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    /// `count` uninitialised floats, 64-byte aligned (the alignment of every float buffer
+    /// here: rows of 8-lane multiples then never straddle cache lines).
+    static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: count)
     }
 
     public convenience init(_ values: [Float]) {
@@ -51,13 +56,8 @@ public final class ScratchBuffer: @unchecked Sendable {
     public private(set) var capacity = 0
     public private(set) var pointer: UnsafeMutablePointer<Float>
 
-    public init() { pointer = Self.allocate(1) }
+    public init() { pointer = FloatBuffer.allocate(1) }
     deinit { pointer.deallocate() }
-
-    static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
-        UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
-            .bindMemory(to: Float.self, capacity: count)
-    }
 
     /// Returns a pointer to at least `count` floats; contents are unspecified unless `zeroed`.
     @discardableResult
@@ -65,7 +65,7 @@ public final class ScratchBuffer: @unchecked Sendable {
         if count > capacity {
             pointer.deallocate()
             capacity = max(count, capacity * 3 / 2)
-            pointer = Self.allocate(capacity)
+            pointer = FloatBuffer.allocate(capacity)
         }
         if zeroed { pointer.update(repeating: 0, count: count) }
         return pointer
@@ -77,7 +77,7 @@ public final class ScratchBuffer: @unchecked Sendable {
         guard count > capacity else { return }
         let old = pointer
         capacity = max(count, capacity * 2)
-        pointer = Self.allocate(capacity)
+        pointer = FloatBuffer.allocate(capacity)
         pointer.update(from: old, count: kept)
         old.deallocate()
     }
