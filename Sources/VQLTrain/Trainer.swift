@@ -44,6 +44,8 @@ public final class Trainer {
     public private(set) var stepSeconds = 0.0
     private var exchangeSeconds = 0.0
     public private(set) var lastLoss = Double.nan
+    /// This rank's samples of the current step, kept so its arrays keep their capacity.
+    private var batch = SampleBatch()
     /// Set at the end of a step on every rank alike when any rank received a stop signal.
     public private(set) var stopRequested = false
 
@@ -92,7 +94,7 @@ public final class Trainer {
         let local = schedule.indices(step: step).map { train[$0] }.filter {
             Int(sharding.owner[Int(dataset.eventUser[Int($0)])]) == world.rank
         }
-        var batch = SampleBatch()
+        batch.removeAll()
         builder.append(events: local, to: &batch)
         try DebugFailure.check(rank: world.rank, step: step)
 
