@@ -32,4 +32,12 @@ public enum Lanes {
         while i &+ 8 <= n { UnsafeMutableRawPointer(out + i).storeBytes(of: lanes(i), as: SIMD8<Float>.self); i &+= 8 }
         while i < n { out[i] = tail(i); i &+= 1 }
     }
+
+    /// to[0..<n] = from[0..<n], eight floats per register: for the short rows (tens of
+    /// floats) copied thousands of times a step, where a `memmove` call costs more than
+    /// the copy.
+    @inlinable @inline(__always)
+    public static func copy(_ n: Int, from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>) {
+        apply(n, to, { load(from, $0) }, tail: { from[$0] })
+    }
 }

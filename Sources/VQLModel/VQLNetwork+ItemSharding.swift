@@ -36,42 +36,52 @@ extension VQLNetwork {
         Linear.forward(x: x, w: params.value("value.weight"), b: params.value("value.bias"), y: ownValues, rows: m, inputs: dx, outputs: vw)
         S.codes = [Int32](repeating: 0, count: quantized ? m * G : 0)
         if let cb = codebooks { S.codes.withUnsafeMutableBufferPointer { cb.assign(keys: keys, rows: m, codes: $0.base, scratch: w.assignScratch) } }
-        for i in 0..<m {
-            let row = rows + i * width
-            if !quantized { row.update(from: keys + i * kw, count: kw) }
-            (row + keyPart).update(from: ownValues + i * vw, count: vw)
-            if let bias { (row + keyPart + vw).update(from: bias + i * H, count: H) } else { (row + keyPart + vw).update(repeating: 0, count: H) }
-            if quantized { for g in 0..<G { row[keyPart + vw + H + g] = Float(bitPattern: UInt32(bitPattern: S.codes[i * G + g])) } }
+        S.codes.withUnsafeBufferPointer { codes in
+            for i in 0..<m {
+                let row = rows + i * width
+                if !quantized { Lanes.copy(kw, from: keys + i * kw, to: row) }
+                Lanes.copy(vw, from: ownValues + i * vw, to: row + keyPart)
+                if let bias { Lanes.copy(H, from: bias + i * H, to: row + keyPart + vw) } else { (row + keyPart + vw).update(repeating: 0, count: H) }
+                if quantized { for g in 0..<G { row[keyPart + vw + H + g] = Float(bitPattern: UInt32(bitPattern: codes[i * G + g])) } }
+            }
         }
         let localKeys = sh.keyNorm ? w.keys.reserve(U * kw) : w.keysRaw.reserve(U * kw)
         let values = w.values.reserve(U * vw), localBias = sh.staticBias ? w.bias.reserve(U * H) : nil
         if quantized { w.codes = [Int32](repeating: 0, count: U * G) }
-        /// Fills local slot `u` from its item's row.
-        func fill(_ u: Int, from row: UnsafePointer<Float>) {
-            if !quantized { (localKeys + u * kw).update(from: row, count: kw) }
-            (values + u * vw).update(from: row + keyPart, count: vw)
-            if let localBias { (localBias + u * H).update(from: row + keyPart + vw, count: H) }
-            if quantized { for g in 0..<G { w.codes[u * G + g] = Int32(bitPattern: row[keyPart + vw + H + g].bitPattern) } }
-        }
-        if let memory = ex.rowMemory {
-            memory.synchronize()
-            // owner by owner, each segment front to back: the other cores' memory streams in
-            var remote = 0
-            for (r, chunk) in S.chunks.enumerated() {
-                let segment = memory.segment(of: r)
-                for i in chunk {
-                    let u = Int(w.slotOfItem[Int(S.union[i])])
-                    guard u >= 0 else { continue }
-                    fill(u, from: segment + (i - chunk.lowerBound) * width)
-                    if r != ex.rank { remote += 1 }
+        w.codes.withUnsafeMutableBufferPointer { codes in
+        w.slotOfItem.withUnsafeBufferPointer { slotOfItem in
+        S.union.withUnsafeBufferPointer { union in
+            /// Fills local slot `u` from its item's row.
+            @inline(__always) func fill(_ u: Int, from row: UnsafePointer<Float>) {
+                if !quantized { Lanes.copy(kw, from: row, to: localKeys + u * kw) }
+                Lanes.copy(vw, from: row + keyPart, to: values + u * vw)
+                if let localBias { Lanes.copy(H, from: row + keyPart + vw, to: localBias + u * H) }
+                if quantized { for g in 0..<G { codes[u * G + g] = Int32(bitPattern: row[keyPart + vw + H + g].bitPattern) } }
+            }
+            if let memory = ex.rowMemory {
+                memory.synchronize()
+                // owner by owner, each segment front to back: the other cores' memory streams in
+                var remote = 0
+                for (r, chunk) in S.chunks.enumerated() {
+                    let segment = memory.segment(of: r)
+                    for i in chunk {
+                        let u = Int(slotOfItem[Int(union[i])])
+                        guard u >= 0 else { continue }
+                        fill(u, from: segment + (i - chunk.lowerBound) * width)
+                        if r != ex.rank { remote += 1 }
+                    }
+                }
+                S.peerFloatsRead += remote * width
+            } else {
+                let all = ex.allgather(UnsafeBufferPointer(start: rows, count: m * width), counts: S.chunks.map { $0.count * width })
+                all.withUnsafeBufferPointer { a in
+                    w.slotItems.withUnsafeBufferPointer { slotItems in
+                        for u in 0..<U { fill(u, from: a.base + Int(S.unionIndex[Int(slotItems[u])]) * width) }
+                    }
                 }
             }
-            S.peerFloatsRead += remote * width
-        } else {
-            let all = ex.allgather(UnsafeBufferPointer(start: rows, count: m * width), counts: S.chunks.map { $0.count * width })
-            all.withUnsafeBufferPointer { a in
-                for u in 0..<U { fill(u, from: a.base + Int(S.unionIndex[Int(w.slotItems[u])]) * width) }
-            }
+        }
+        }
         }
         targets.withUnsafeBufferPointer {
             ItemEncoder.forward(slotItems: $0.base, count: $0.count, tags: itemTags, itemTable: itemTable,
@@ -93,7 +103,12 @@ extension VQLNetwork {
         let dVals = dKeys + m * kw, dBias = dVals + m * vw
         let occurrences = S.occurrences.reserve(m), commitWeights = S.commitWeights.reserve(m)
         if let memory = ex.gradientMemory {
-            let layout = SlotGradientLayout(shape: sh, capacity: S.slotCapacity), own = memory.own
+            let layout = SlotGradientLayout(shape: sh, capacity: S.slotCapacity)
+            memory.reserve(layout.floats)
+            let own = memory.own, U = w.slots   // see `slotGradients` for why they are copied
+            (own + layout.keys).update(from: dk, count: U * kw)
+            (own + layout.values).update(from: dv, count: U * vw)
+            if let db { (own + layout.bias).update(from: db, count: U * H) }
             w.occurrences.withUnsafeBufferPointer { (own + layout.occurrences).update(from: $0.base, count: $0.count) }
             w.commitWeight.withUnsafeBufferPointer { (own + layout.commitWeights).update(from: $0.base, count: $0.count) }
             memory.synchronize()
