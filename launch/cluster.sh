@@ -6,7 +6,9 @@
 # Requirements:
 #   - the same vql checkout (and release binary) at the same path on every host, e.g.
 #     on a shared file system; build it once: `swift build -c release --product vql`
-#     (this script does not build: a build on every host would race);
+#     (this script does not build: a build on every host would race). The build uses
+#     AVX2 when the building host has it; if some host lacks it, build with
+#     `VQL_PORTABLE=1 swift build -c release --product vql` in a clean .build;
 #   - passwordless ssh from this host to every host in HOSTFILE, the same Open MPI
 #     version everywhere, and the data/config paths readable from every host;
 #   - HOSTFILE lists hosts and slots (see launch/hostfile.example). NP is usually the sum
