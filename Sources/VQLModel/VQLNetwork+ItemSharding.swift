@@ -49,8 +49,6 @@ extension VQLNetwork {
         let values = w.values.reserve(U * vw), localBias = sh.staticBias ? w.bias.reserve(U * H) : nil
         if quantized { w.codes = [Int32](repeating: 0, count: U * G) }
         w.codes.withUnsafeMutableBufferPointer { codes in
-        w.slotOfItem.withUnsafeBufferPointer { slotOfItem in
-        S.union.withUnsafeBufferPointer { union in
             /// Fills local slot `u` from its item's row.
             @inline(__always) func fill(_ u: Int, from row: UnsafePointer<Float>) {
                 if !quantized { Lanes.copy(kw, from: row, to: localKeys + u * kw) }
@@ -65,7 +63,7 @@ extension VQLNetwork {
                 for (r, chunk) in S.chunks.enumerated() {
                     let segment = memory.segment(of: r)
                     for i in chunk {
-                        let u = Int(slotOfItem[Int(union[i])])
+                        let u = Int(w.slotOfItem[Int(S.union[i])])
                         guard u >= 0 else { continue }
                         fill(u, from: segment + (i - chunk.lowerBound) * width)
                         if r != ex.rank { remote += 1 }
@@ -75,13 +73,9 @@ extension VQLNetwork {
             } else {
                 let all = ex.allgather(UnsafeBufferPointer(start: rows, count: m * width), counts: S.chunks.map { $0.count * width })
                 all.withUnsafeBufferPointer { a in
-                    w.slotItems.withUnsafeBufferPointer { slotItems in
-                        for u in 0..<U { fill(u, from: a.base + Int(S.unionIndex[Int(slotItems[u])]) * width) }
-                    }
+                    for u in 0..<U { fill(u, from: a.base + Int(S.unionIndex[Int(w.slotItems[u])]) * width) }
                 }
             }
-        }
-        }
         }
         targets.withUnsafeBufferPointer {
             ItemEncoder.forward(slotItems: $0.base, count: $0.count, tags: itemTags, itemTable: itemTable,
