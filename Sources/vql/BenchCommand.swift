@@ -31,19 +31,26 @@ extension Bench {
                 for _ in 0..<3 { try trainer.trainStep() }
                 let bytes0 = world.bytesSent, peerBytes0 = trainer.peerBytesRead
                 let collectives0 = trainer.collectiveSeconds
-                // each rank's attended positions per step, the work the sample stretch scales with
-                var positions = [Double](repeating: 0, count: world.size * steps)
+                // each rank's attended positions per step, the work the sample stretch scales
+                // with, and its seconds outside collectives, what the step's pace follows
+                var positions = [Double](repeating: 0, count: world.size * steps), busy = positions
                 let ledger = GemmLedger()
                 BLAS.ledger = ledger
                 let start = Date()
                 for s in 0..<steps {
+                    let t = Date(), inside = trainer.collectiveSeconds.total
                     try trainer.trainStep()
                     positions[s * world.size + world.rank] = Double(trainer.network.attendedPositionsInLastBatch)
+                    busy[s * world.size + world.rank] = Date().timeIntervalSince(t) - (trainer.collectiveSeconds.total - inside)
                 }
                 let seconds = Date().timeIntervalSince(start)
                 BLAS.ledger = nil
-                positions.withUnsafeMutableBufferPointer { if world.size > 1 { world.allreduceSum($0.baseAddress!, count: $0.count) } }
+                if world.size > 1 {
+                    positions.withUnsafeMutableBufferPointer { world.allreduceSum($0.baseAddress!, count: $0.count) }
+                    busy.withUnsafeMutableBufferPointer { world.allreduceSum($0.baseAddress!, count: $0.count) }
+                }
                 let imbalance = WorkImbalance(perStepByRank: positions, ranks: world.size)
+                let timing = WorkImbalance(perStepByRank: busy, ranks: world.size)
                 let collectives = trainer.collectiveSeconds - collectives0, comm = collectives.total
                 let bytesPerStep = Double(world.bytesSent - bytes0) / Double(steps)
                 let peerBytesPerStep = Double(trainer.peerBytesRead - peerBytes0) / Double(steps)
@@ -97,6 +104,8 @@ extension Bench {
                     ("communication share of step time", String(format: "%.1f%%", 100 * comm / seconds)),
                     ("compute ms per step, by rank", perStep(compute)),
                     ("positions per step, slowest rank over mean", String(format: "+%.1f%%", 100 * imbalance.excessOfBusiest)),
+                    ("compute per step, slowest rank over mean", world.size == 1 ? "none (one rank)"
+                        : String(format: "+%.1f%% (the same rank as the step before in %.0f%% of steps)", 100 * timing.excessOfBusiest, 100 * timing.busiestRepeats)),
                 ] + zip(CollectiveSeconds.labels, inside).map { ("  in \($0.0) collectives, ms per step", perStep($0.1)) } + [
                     ("time: batch assembly", String(format: "%.1f%%", profile.share(\.assembly))),
                     ("time: forward", String(format: "%.1f%%", profile.share(\.forward))),
@@ -108,6 +117,7 @@ extension Bench {
                     let fields = ["\"ranks\": \(world.size)", "\"samples_per_second\": \(samplesPerSecond)",
                                   "\"bytes_per_step\": \(bytesPerStep)", "\"peer_bytes_per_step\": \(peerBytesPerStep)", "\"communication_share\": \(comm / seconds)",
                                   "\"compute_ms_by_rank\": \(msArray(compute))", "\"positions_excess_of_busiest\": \(imbalance.excessOfBusiest)",
+                                  "\"compute_excess_of_busiest\": \(timing.excessOfBusiest)", "\"busiest_repeats\": \(timing.busiestRepeats)",
                                   "\"collective_ms_by_rank\": {" + zip(CollectiveSeconds.labels, inside).map { "\"\($0.0)\": \(msArray($0.1))" }.joined(separator: ", ") + "}"]
                     print("{" + fields.joined(separator: ", ") + "}")
                     return
@@ -118,25 +128,6 @@ extension Bench {
                 print(GemmTable(ledger: ledger, steps: steps, stepSeconds: seconds / Double(steps), squareGflops: sgemm).text)
             }
         }
-    }
-}
-
-/// How unevenly a step's work falls on the ranks: per step, the busiest rank's work over
-/// the mean of the ranks, minus one, averaged over steps. The ranks meet at collectives
-/// every step, so this is about the share of a step the others spend waiting.
-struct WorkImbalance {
-    let excessOfBusiest: Double
-
-    /// `perStepByRank[s · ranks + r]`: rank r's work in step s.
-    init(perStepByRank values: [Double], ranks: Int) {
-        let steps = values.count / max(ranks, 1)
-        var sum = 0.0
-        for s in 0..<steps {
-            let row = values[(s * ranks)..<((s + 1) * ranks)]
-            let mean = row.reduce(0, +) / Double(ranks)
-            if mean > 0 { sum += (row.max()! - mean) / mean }
-        }
-        excessOfBusiest = steps > 0 ? sum / Double(steps) : 0
     }
 }
 

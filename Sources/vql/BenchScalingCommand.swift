@@ -114,6 +114,10 @@ extension Bench {
             if np > 1, let excess = object["positions_excess_of_busiest"] as? Double {
                 summary += String(format: ", busiest rank's positions +%.1f%% over mean", 100 * excess)
             }
+            if np > 1, let excess = object["compute_excess_of_busiest"] as? Double, let repeats = object["busiest_repeats"] as? Double {
+                // positions are the data's share of the imbalance; the rest is the cores'
+                summary += String(format: ", compute +%.1f%% (same rank %.0f%% of steps)", 100 * excess, 100 * repeats)
+            }
             if np > 1, let inside = object["collective_ms_by_rank"] as? [String: Any] {
                 // where the ranks wait: more time inside means the rank finished the work before sooner
                 summary += "; in collectives " + CollectiveSeconds.labels.map { "\($0) " + byRank(inside[$0]) }.joined(separator: ", ")

@@ -57,7 +57,7 @@ done
 
 bench=$(bash -c 'source "$0"; vql_mpirun 2 "$VQL_BIN" bench train --config "$1" --steps 2' "$(dirname "$0")/_lib.bash" "$work/cfg.yaml" 2>&1) \
   || { echo "$bench"; fail "vql bench train at np=2"; }
-for line in "ranks  *2" "bytes sent per step" "matrix products on rank 0" "A·Bᵀ" "Aᵀ·B"; do
+for line in "ranks  *2" "bytes sent per step" "compute per step, slowest rank over mean" "matrix products on rank 0" "A·Bᵀ" "Aᵀ·B"; do
   grep -q "$line" <<<"$bench" || { echo "$bench"; fail "vql bench train printed no '$line'"; }
 done
 echo "ok: vql bench train at np=2 prints its tables"
