@@ -81,6 +81,10 @@ extension Bench {
                 BLAS.threads = 1
                 let sgemm = SgemmBenchmark.gflops(size: 512)
                 BLAS.threads = previousThreads
+                func imbalanceText(_ w: WorkImbalance) -> String {
+                    world.size == 1 ? "none (one rank)"
+                        : String(format: "+%.1f%% (the same rank as the step before in %.0f%% of steps)", 100 * w.excessOfBusiest, 100 * w.busiestRepeats)
+                }
                 let rows: [(String, String)] = [
                     ("ranks", "\(world.size)"),
                     ("OpenBLAS threads per rank", "\(previousThreads)"),
@@ -103,9 +107,8 @@ extension Bench {
                     ("bytes read in place from other ranks per step (rank 0)", String(format: "%.0f", peerBytesPerStep)),
                     ("communication share of step time", String(format: "%.1f%%", 100 * comm / seconds)),
                     ("compute ms per step, by rank", perStep(compute)),
-                    ("positions per step, slowest rank over mean", String(format: "+%.1f%%", 100 * imbalance.excessOfBusiest)),
-                    ("compute per step, slowest rank over mean", world.size == 1 ? "none (one rank)"
-                        : String(format: "+%.1f%% (the same rank as the step before in %.0f%% of steps)", 100 * timing.excessOfBusiest, 100 * timing.busiestRepeats)),
+                    ("positions per step, slowest rank over mean", imbalanceText(imbalance)),
+                    ("compute per step, slowest rank over mean", imbalanceText(timing)),
                 ] + zip(CollectiveSeconds.labels, inside).map { ("  in \($0.0) collectives, ms per step", perStep($0.1)) } + [
                     ("time: batch assembly", String(format: "%.1f%%", profile.share(\.assembly))),
                     ("time: forward", String(format: "%.1f%%", profile.share(\.forward))),
