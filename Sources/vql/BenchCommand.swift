@@ -54,15 +54,14 @@ extension Bench {
                 let collectives = trainer.collectiveSeconds - collectives0, comm = collectives.total
                 let bytesPerStep = Double(world.bytesSent - bytes0) / Double(steps)
                 let peerBytesPerStep = Double(trainer.peerBytesRead - peerBytes0) / Double(steps)
-                // Each rank's step time outside collectives (their spread is load imbalance),
-                // then its time inside each place of the step, rank after rank.
-                let places = CollectiveSeconds.labels.count, stride = 1 + places
-                var byRank = [Double](repeating: 0, count: world.size * stride)
-                byRank[world.rank * stride] = seconds - comm
-                for (k, v) in collectives.values.enumerated() { byRank[world.rank * stride + 1 + k] = v }
+                // Each rank's time outside collectives over the steps (their spread is load
+                // imbalance), then its time inside each place of the step, rank after rank.
+                let compute = (0..<world.size).map { r in (0..<steps).reduce(0) { $0 + busy[$1 * world.size + r] } }
+                let places = CollectiveSeconds.labels.count
+                var byRank = [Double](repeating: 0, count: world.size * places)
+                for (k, v) in collectives.values.enumerated() { byRank[world.rank * places + k] = v }
                 byRank.withUnsafeMutableBufferPointer { if world.size > 1 { world.allreduceSum($0.baseAddress!, count: $0.count) } }
-                let compute = (0..<world.size).map { byRank[$0 * stride] }
-                let inside = (0..<places).map { k in (0..<world.size).map { byRank[$0 * stride + 1 + k] } }
+                let inside = (0..<places).map { k in (0..<world.size).map { byRank[$0 * places + k] } }
                 func perStep(_ values: [Double]) -> String { values.map { String(format: "%.2f", 1000 * $0 / Double(steps)) }.joined(separator: " / ") }
                 let profile = StepProfile.measure(trainer)
                 // FLOPs the algorithm does for the whole global batch: every rank's samples and
