@@ -28,10 +28,11 @@ public final class SharedWindow {
             world.check(MPI_Win_unlock_all(window), "MPI_Win_unlock_all")
             world.check(MPI_Win_free(&window), "MPI_Win_free")
         }
-        // Whole pages per segment: MPI places the segments back to back, so any other size
-        // would start every segment but rank 0's off the cache-line (and page) grid, and
-        // its 8-lane loads and stores would straddle lines.
-        let floats = (max(count, capacity * 3 / 2) + Self.pageFloats - 1) / Self.pageFloats * Self.pageFloats
+        // Whole pages per segment, placed back to back by MPI, so every segment starts at the
+        // same offset within a page; that offset is not 0 (OpenMPI 4.1 puts its header first:
+        // 264 bytes), so each segment's usable floats start one cache line's slack later, at
+        // the next line, or 8-lane loads and stores at multiples of 32 bytes would straddle lines.
+        let floats = (max(count, capacity * 3 / 2) + Self.lineFloats + Self.pageFloats - 1) / Self.pageFloats * Self.pageFloats
         var base: UnsafeMutableRawPointer?
         var win: MPI_Win?
         world.check(MPI_Win_allocate_shared(MPI_Aint(floats * MemoryLayout<Float>.stride), Int32(MemoryLayout<Float>.stride),
@@ -40,14 +41,20 @@ public final class SharedWindow {
             var bytes: MPI_Aint = 0, unit: Int32 = 0
             var segment: UnsafeMutableRawPointer?
             world.check(MPI_Win_shared_query(win, Int32(r), &bytes, &unit, &segment), "MPI_Win_shared_query")
-            return segment!.assumingMemoryBound(to: Float.self)
+            return Self.lineAligned(segment!).assumingMemoryBound(to: Float.self)
         }
         world.check(MPI_Win_lock_all(vql_mpi_mode_nocheck(), win), "MPI_Win_lock_all")
         window = win
-        capacity = floats
+        capacity = floats - Self.lineFloats
     }
 
+    static let lineBytes = 64, lineFloats = lineBytes / MemoryLayout<Float>.stride
     static let pageFloats = 4096 / MemoryLayout<Float>.stride
+
+    /// `p` moved forward to the next multiple of `lineBytes` (by less than a line).
+    static func lineAligned(_ p: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        p + (lineBytes - Int(bitPattern: p) % lineBytes) % lineBytes
+    }
 
     /// This rank's segment (valid until the next growing `reserve`).
     public var own: UnsafeMutablePointer<Float> { bases[world.rank] }

@@ -102,6 +102,20 @@ let sharedWorld: World = {
         #expect(world.bytesSent == end)
     }
 
+    @Test func sharedWindowSegmentsStartOnCacheLinesAndHoldWhatWasReserved() {
+        let memory = SharedWindow(world: world)
+        for count in [100, 5000, 1_000_000] {   // the first allocation, then two that grow it
+            memory.reserve(count)
+            #expect(memory.capacity >= count)
+            #expect(Int(bitPattern: memory.own) % 64 == 0)
+            #expect(memory.segment(of: 0) == UnsafePointer(memory.own))
+            // the last reserved float is inside the segment: writing it does not fault
+            memory.own[count - 1] = Float(count)
+            memory.synchronize()
+            #expect(memory.segment(of: 0)[count - 1] == Float(count))
+        }
+    }
+
     @Test func errorStringsAreReadable() {
         #expect(!World.errorString(1).isEmpty)
     }
