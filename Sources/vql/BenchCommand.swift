@@ -19,6 +19,7 @@ extension Bench {
         @OptionGroup var options: ConfigOptions
         @Option(help: "Timed steps (after 3 warm-up steps).") var steps = 30
         @Flag(help: "Print one JSON object (for `vql bench scaling`) instead of the table.") var json = false
+        @Flag(help: "With --json: also every timed step's start and end on rank 0 (Unix seconds), and the global batch.") var stepTimes = false
 
         func validate() throws {
             if steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
@@ -37,9 +38,11 @@ extension Bench {
                 let ledger = GemmLedger()
                 BLAS.ledger = ledger
                 let start = Date()
+                var wallClock: [Double] = []
                 for s in 0..<steps {
                     let t = Date(), inside = trainer.collectiveSeconds.total
                     try trainer.trainStep()
+                    if stepTimes { wallClock += [t.timeIntervalSince1970, Date().timeIntervalSince1970] }
                     positions[s * world.size + world.rank] = Double(trainer.network.attendedPositionsInLastBatch)
                     busy[s * world.size + world.rank] = Date().timeIntervalSince(t) - (trainer.collectiveSeconds.total - inside)
                 }
@@ -121,6 +124,8 @@ extension Bench {
                                   "\"compute_ms_by_rank\": \(msArray(compute))", "\"positions_excess_of_busiest\": \(imbalance.excessOfBusiest)",
                                   "\"compute_excess_of_busiest\": \(timing.excessOfBusiest)", "\"busiest_repeats\": \(timing.busiestRepeats)",
                                   "\"collective_ms_by_rank\": {" + zip(CollectiveSeconds.labels, inside).map { "\"\($0.0)\": \(msArray($0.1))" }.joined(separator: ", ") + "}"]
+                        + (stepTimes ? ["\"global_batch\": \(config.train.globalBatchSize)",
+                                        "\"step_wall_seconds\": [" + wallClock.map { String($0) }.joined(separator: ", ") + "]"] : [])
                     print("{" + fields.joined(separator: ", ") + "}")
                     return
                 }

@@ -11,8 +11,9 @@ extension Bench {
     /// (no communication at all): their summed samples/s over one run's is the most the
     /// machine gives N processes (shared caches, memory bandwidth, the hypervisor), the
     /// ceiling the speed-up of N ranks is measured against. Ranks in lock-step all wait for
-    /// the slowest, so when the cores run at unequal speeds (a shared VM's noisy neighbours)
-    /// N times the slowest independent run is the lock-step ceiling, also printed.
+    /// the slowest, so when the cores' speeds drift (a shared VM's noisy neighbours) the
+    /// lock-step ceiling is lower: the pace of N ranks each doing 1/N of every step at the
+    /// speed its core kept in the independent runs at that moment (`LockStepPace`), also printed.
     struct Scaling: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "scaling", abstract: "Samples/s at several world sizes (mpirun), alternating rounds, median speed-up.")
@@ -35,7 +36,7 @@ extension Bench {
             let cores = ProcessInfo.processInfo.activeProcessorCount
             var samples = [[Double]](repeating: [], count: sizes.count)
             var ceiling = [[Double]](repeating: [], count: sizes.count)
-            var lockstep = [[Double]](repeating: [], count: sizes.count)
+            var lockstep = [[Double?]](repeating: [], count: sizes.count)
             var last = [String](repeating: "", count: sizes.count)
             let threads = blasThreads.map { "\($0)" } ?? "cores ÷ ranks"
             print("vql bench scaling (\(cores) cores, \(options.config ?? "built-in demo config"), \(steps) steps per run, OpenBLAS threads per rank: \(threads))")
@@ -48,10 +49,12 @@ extension Bench {
                 }
                 for (k, np) in sizes.enumerated() where k > 0 && np % sizes[0] == 0 {
                     let copies = np / sizes[0]
-                    let rates = try runIndependent(copies: copies, np: sizes[0], threadsPerRank: blasThreads ?? max(1, cores / np))
-                    let rate = rates.reduce(0, +)
+                    let runs = try runIndependent(copies: copies, np: sizes[0], threadsPerRank: blasThreads ?? max(1, cores / np))
+                    let rates = runs.map(\.samplesPerSecond), rate = rates.reduce(0, +)
                     ceiling[k].append(rate)
-                    lockstep[k].append(Double(copies) * (rates.min() ?? 0))
+                    // none when the runs' timed steps never overlapped (too few steps)
+                    let pace = LockStepPace(runs: runs.map(\.steps)).stepsPerSecond
+                    lockstep[k].append(pace > 0 ? pace * Double(runs[0].globalBatch) : nil)
                     // each run's own rate too: unequal rates show cores running at unequal speeds
                     print("round \(round)  \(copies) independent np=\(sizes[0]) runs at once  \(String(format: "%.0f", rate)) samples/s in all ("
                           + rates.map { String(format: "%.0f", $0) }.joined(separator: " + ") + ")")
@@ -67,19 +70,35 @@ extension Bench {
                              String(format: "%.2f× (range %.2f–%.2f)", median(speedUps), speedUps.min() ?? 0, speedUps.max() ?? 0), last[k]))
             }
             print("")
-            print("np  ceiling: independent runs at once vs one  lock-step ceiling: copies × slowest run  speed-up / ceiling  / lock-step ceiling")
+            print("np  ceiling: independent runs at once vs one  lock-step ceiling: their cores' pace step by step  speed-up / ceiling  / lock-step ceiling")
             for (k, np) in sizes.enumerated() where !ceiling[k].isEmpty {
                 func spread(_ r: [Double]) -> String { String(format: "%.2f× (%.2f–%.2f)", median(r), r.min() ?? 0, r.max() ?? 0) }
-                print(String(format: "%-3d %41@  %39@  %17.0f%%  %17.0f%%", np, spread(ratios(ceiling[k], samples[0])), spread(ratios(lockstep[k], samples[0])),
-                             100 * median(ratios(samples[k], ceiling[k])), 100 * median(ratios(samples[k], lockstep[k]))))
+                // over the rounds whose independent runs overlapped
+                let overlapped = lockstep[k].indices.filter { lockstep[k][$0] != nil }
+                let pace = overlapped.map { lockstep[k][$0]! }
+                let paced = pace.isEmpty ? "n/a (runs never overlapped: more --steps)" : spread(ratios(pace, overlapped.map { samples[0][$0] }))
+                let ofPaced = pace.isEmpty ? "n/a" : String(format: "%.0f%%", 100 * median(ratios(overlapped.map { samples[k][$0] }, pace)))
+                print(String(format: "%-3d %41@  %48@  %17.0f%%  %18@", np, spread(ratios(ceiling[k], samples[0])), paced,
+                             100 * median(ratios(samples[k], ceiling[k])), ofPaced))
             }
         }
 
-        /// `copies` runs of `mpirun -np np … vql bench train --json` started together; the
-        /// samples/s of each.
-        func runIndependent(copies: Int, np: Int, threadsPerRank: Int) throws -> [Double] {
-            let started = try (0..<copies).map { _ in try ChildProcess.start(mpirun, mpirunArguments(np: np, threads: threadsPerRank, cores: Int.max)) }
-            return try started.map { try parse($0.finish(), np: np).samplesPerSecond }
+        /// `copies` runs of `mpirun -np np … vql bench train --json --step-times` started
+        /// together: the samples/s of each, its rank 0's steps (start, end) and its global batch.
+        func runIndependent(copies: Int, np: Int, threadsPerRank: Int) throws
+            -> [(samplesPerSecond: Double, steps: [(start: Double, end: Double)], globalBatch: Int)] {
+            let arguments = mpirunArguments(np: np, threads: threadsPerRank, cores: Int.max) + ["--step-times"]
+            let started = try (0..<copies).map { _ in try ChildProcess.start(mpirun, arguments) }
+            return try started.map { child in
+                let run = child.finish(), object = try jsonLine(run, np: np)
+                let wall = (object["step_wall_seconds"] as? [Double]) ?? []
+                guard let rate = object["samples_per_second"] as? Double, let batch = object["global_batch"] as? Int,
+                      wall.count >= 2, wall.count % 2 == 0 else {
+                    throw ValidationError("mpirun -np \(np) vql bench train --step-times printed no rate or step times: \(run.output.suffix(400))")
+                }
+                let steps = stride(from: 0, to: wall.count, by: 2).map { (start: wall[$0], end: wall[$0 + 1]) }
+                return (rate, steps, batch)
+            }
         }
 
         /// One `mpirun -np N … vql bench train --json` run.
@@ -99,12 +118,9 @@ extension Bench {
 
         /// samples/s and a summary from a run's `--json` line.
         func parse(_ run: (status: Int32, output: String), np: Int) throws -> (samplesPerSecond: Double, summary: String) {
-            let (status, text) = run
-            guard status == 0,
-                  let line = text.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
-                  let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let rate = object["samples_per_second"] as? Double else {
-                throw ValidationError("mpirun -np \(np) vql bench train failed (exit \(status)): \(text.suffix(400))")
+            let object = try jsonLine(run, np: np)
+            guard let rate = object["samples_per_second"] as? Double else {
+                throw ValidationError("mpirun -np \(np) vql bench train printed no samples_per_second: \(run.output.suffix(400))")
             }
             let bytes = (object["bytes_per_step"] as? Double) ?? 0, share = (object["communication_share"] as? Double) ?? 0
             let inPlace = (object["peer_bytes_per_step"] as? Double) ?? 0
@@ -123,6 +139,17 @@ extension Bench {
                 summary += "; in collectives " + CollectiveSeconds.labels.map { "\($0) " + byRank(inside[$0]) }.joined(separator: ", ")
             }
             return (rate, summary)
+        }
+
+        /// The JSON object of a run's last `{` line.
+        func jsonLine(_ run: (status: Int32, output: String), np: Int) throws -> [String: Any] {
+            let (status, text) = run
+            guard status == 0,
+                  let line = text.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+                  let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw ValidationError("mpirun -np \(np) vql bench train failed (exit \(status)): \(text.suffix(400))")
+            }
+            return object
         }
     }
 }

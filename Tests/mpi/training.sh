@@ -6,7 +6,8 @@
 #    through messages (VQL_ITEM_EXCHANGE=messages) give bitwise the same model, at np=2 and
 #    (vq) at np=3;
 #  - a failure injected on rank 1 only ends the job non-zero within 30 s, naming rank 1;
-#  - `vql bench train` at np=2 prints the step's figures and rank 0's matrix products.
+#  - `vql bench train` at np=2 prints the step's figures and rank 0's matrix products, and
+#    `vql bench scaling` its ceilings (from independent runs' step times).
 source "$(dirname "$0")/_lib.bash"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -61,6 +62,15 @@ for line in "ranks  *2" "bytes sent per step" "compute per step, slowest rank ov
   grep -q "$line" <<<"$bench" || { echo "$bench"; fail "vql bench train printed no '$line'"; }
 done
 echo "ok: vql bench train at np=2 prints its tables"
+
+# np=1, np=2 and two independent np=1 runs (with --step-times) in one round; the ceilings'
+# table needs every run's rate and step times (enough steps that the two runs overlap)
+scaling=$(timeout 300 "$VQL_BIN" bench scaling --config "$work/cfg.yaml" --rounds 1 --steps 500 2>&1) \
+  || { echo "$scaling"; fail "vql bench scaling"; }
+grep -q "lock-step ceiling: their cores' pace step by step" <<<"$scaling" || { echo "$scaling"; fail "vql bench scaling printed no lock-step ceiling"; }
+grep -Eq "^2 +[0-9.]+× \([0-9.]+–[0-9.]+\) +[0-9.]+× \([0-9.]+–[0-9.]+\) +[0-9]+% +[0-9]+%$" <<<"$scaling" \
+  || { echo "$scaling"; fail "vql bench scaling's ceilings row for np=2 is not numbers"; }
+echo "ok: vql bench scaling prints both ceilings"
 
 start=$(now_ms)
 set +e
