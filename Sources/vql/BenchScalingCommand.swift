@@ -62,12 +62,14 @@ extension Bench {
             }
             /// Round by round a[i] / b[i].
             func ratios(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 / $1 } }
+            /// `text` right-aligned in `width` columns (`String(format:)`'s `%37@` does not pad on Linux).
+            func right(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
             print("")
             print("np  median samples/s  speed-up (median of per-round ratios)  last run")
             for (k, np) in sizes.enumerated() {
                 let speedUps = ratios(samples[k], samples[0])
-                print(String(format: "%-3d %17.0f  %37@  %@", np, median(samples[k]),
-                             String(format: "%.2f× (range %.2f–%.2f)", median(speedUps), speedUps.min() ?? 0, speedUps.max() ?? 0), last[k]))
+                let speedUp = String(format: "%.2f× (range %.2f–%.2f)", median(speedUps), speedUps.min() ?? 0, speedUps.max() ?? 0)
+                print(String(format: "%-3d %17.0f  ", np, median(samples[k])) + right(speedUp, 37) + "  " + last[k])
             }
             print("")
             print("np  ceiling: independent runs at once vs one  lock-step ceiling: their cores' pace step by step  speed-up / ceiling  / lock-step ceiling")
@@ -78,8 +80,8 @@ extension Bench {
                 let pace = overlapped.map { lockstep[k][$0]! }
                 let paced = pace.isEmpty ? "n/a (runs never overlapped: more --steps)" : spread(ratios(pace, overlapped.map { samples[0][$0] }))
                 let ofPaced = pace.isEmpty ? "n/a" : String(format: "%.0f%%", 100 * median(ratios(overlapped.map { samples[k][$0] }, pace)))
-                print(String(format: "%-3d %41@  %48@  %17.0f%%  %18@", np, spread(ratios(ceiling[k], samples[0])), paced,
-                             100 * median(ratios(samples[k], ceiling[k])), ofPaced))
+                print(String(format: "%-3d ", np) + right(spread(ratios(ceiling[k], samples[0])), 41) + "  " + right(paced, 48)
+                      + String(format: "  %17.0f%%  ", 100 * median(ratios(samples[k], ceiling[k]))) + right(ofPaced, 18))
             }
         }
 
