@@ -29,9 +29,9 @@ public final class SharedWindow {
             world.check(MPI_Win_free(&window), "MPI_Win_free")
         }
         // Whole pages per segment, placed back to back by MPI, so every segment starts at the
-        // same offset within a page; that offset is not 0 (OpenMPI 4.1 puts its header first:
-        // 264 bytes), so each segment's usable floats start one cache line's slack later, at
-        // the next line, or 8-lane loads and stores at multiples of 32 bytes would straddle lines.
+        // same offset within a page; that offset is not 0 (OpenMPI 4.1 keeps its own data first:
+        // 264 bytes at two ranks here), so each segment's floats start at the next cache line,
+        // or 8-lane loads and stores at multiples of 32 bytes would straddle lines.
         let floats = (max(count, capacity * 3 / 2) + Self.lineFloats + Self.pageFloats - 1) / Self.pageFloats * Self.pageFloats
         var base: UnsafeMutableRawPointer?
         var win: MPI_Win?
