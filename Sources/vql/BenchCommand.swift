@@ -7,7 +7,7 @@ import VQLTrain
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed and print tables (release builds only give meaningful numbers).",
-        subcommands: [TrainSpeed.self, Scaling.self, Serve.self, Compare.self, PrepareSpeed.self])
+        subcommands: [TrainSpeed.self, Scaling.self, Cores.self, Serve.self, Compare.self, PrepareSpeed.self])
 }
 
 extension Bench {
