@@ -7,7 +7,8 @@
 #    (vq) at np=3;
 #  - a failure injected on rank 1 only ends the job non-zero within 30 s, naming rank 1;
 #  - `vql bench train` at np=2 prints the step's figures and rank 0's matrix products, and
-#    `vql bench scaling` its ceilings (from independent runs' step times).
+#    `vql bench scaling` its ceilings (from independent runs' step times), `vql bench cores`
+#    every CPU's speed and the round trips between them.
 source "$(dirname "$0")/_lib.bash"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -71,6 +72,14 @@ grep -q "lock-step ceiling: their cores' pace step by step" <<<"$scaling" || { e
 grep -Eq "^2 +[0-9.]+× \([0-9.]+–[0-9.]+\) +[0-9.]+× \([0-9.]+–[0-9.]+\) +[0-9]+% +[0-9]+%$" <<<"$scaling" \
   || { echo "$scaling"; fail "vql bench scaling's ceilings row for np=2 is not numbers"; }
 echo "ok: vql bench scaling prints both ceilings"
+
+cores=$("$VQL_BIN" bench cores --repeats 1 --trips 1000 2>&1) || { echo "$cores"; fail "vql bench cores"; }
+ncpu=$(nproc)
+[ "$(grep -Ec '^[0-9]+ +[0-9.]+ \([0-9.]+–[0-9.]+\)$' <<<"$cores")" -eq "$ncpu" ] || { echo "$cores"; fail "vql bench cores: not one sgemm figure per CPU"; }
+if [ "$ncpu" -ge 2 ]; then
+  grep -Eq '^[0-9]+ ↔ [0-9]+ +[0-9]+ \([0-9]+–[0-9]+\)$' <<<"$cores" || { echo "$cores"; fail "vql bench cores: no round trip between two CPUs"; }
+fi
+echo "ok: vql bench cores prints every CPU's speed and the round trips"
 
 start=$(now_ms)
 set +e
