@@ -88,7 +88,8 @@ static inline void *vql_pong(void *arg) {
 }
 /// Mean round trip, in nanoseconds, of one cache line written in turn by a thread on CPU `a`
 /// (the caller, pinned for the measurement) and one on CPU `b`; -1 if either cannot run
-/// there. Both threads spin: `a` and `b` must differ.
+/// there. Both threads spin: `a` and `b` must differ. One measurement at a time (the line is
+/// a static).
 static inline double vql_cache_line_round_trip_ns(int a, int b, long iterations) {
     static struct vql_ping_pong p __attribute__((aligned(64)));
     cpu_set_t saved;
