@@ -37,6 +37,7 @@ extension Bench {
             var samples = [[Double]](repeating: [], count: sizes.count)
             var ceiling = [[Double]](repeating: [], count: sizes.count)
             var lockstep = [[Double?]](repeating: [], count: sizes.count)
+            var compute = [[Double]](repeating: [], count: sizes.count)   // ms per step, mean over ranks
             var last = [String](repeating: "", count: sizes.count)
             let threads = blasThreads.map { "\($0)" } ?? "cores ÷ ranks"
             print("vql bench scaling (\(cores) cores, \(options.config ?? "built-in demo config"), \(steps) steps per run, OpenBLAS threads per rank: \(threads))")
@@ -44,6 +45,7 @@ extension Bench {
                 for (k, np) in sizes.enumerated() {
                     let result = try runBench(np: np, cores: cores)
                     samples[k].append(result.samplesPerSecond)
+                    compute[k].append(result.computeMs)
                     last[k] = result.summary
                     print("round \(round)  np=\(np)  \(String(format: "%.0f", result.samplesPerSecond)) samples/s  \(result.summary)")
                 }
@@ -83,6 +85,15 @@ extension Bench {
                 print(String(format: "%-3d ", np) + right(spread(ratios(ceiling[k], samples[0])), 41) + "  " + right(paced, 48)
                       + String(format: "  %17.0f%%  ", 100 * median(ratios(samples[k], ceiling[k]))) + right(ofPaced, 18))
             }
+            // a rank's time outside collectives times the ranks, over the baseline's in the same
+            // round: what splitting a step adds to the work (and what slower cores add), apart
+            // from waiting
+            print("")
+            print("np  compute per step: a rank's × ranks, over np=\(sizes[0])'s (the split's extra work, apart from waiting)")
+            for (k, np) in sizes.enumerated() where k > 0 && compute[0].allSatisfy({ $0 > 0 }) {
+                let extra = zip(compute[k], compute[0]).map { $0 * Double(np) / Double(sizes[0]) / $1 - 1 }
+                print(String(format: "%-3d %+.0f%% (%+.0f%% to %+.0f%%)", np, 100 * median(extra), 100 * (extra.min() ?? 0), 100 * (extra.max() ?? 0)))
+            }
         }
 
         /// `copies` runs of `mpirun -np np … vql bench train --json --step-times` started
@@ -104,7 +115,7 @@ extension Bench {
         }
 
         /// One `mpirun -np N … vql bench train --json` run.
-        func runBench(np: Int, cores: Int) throws -> (samplesPerSecond: Double, summary: String) {
+        func runBench(np: Int, cores: Int) throws -> (samplesPerSecond: Double, summary: String, computeMs: Double) {
             try parse(ChildProcess.run(mpirun, mpirunArguments(np: np, threads: blasThreads ?? max(1, cores / np), cores: cores)), np: np)
         }
 
@@ -118,8 +129,8 @@ extension Bench {
             return args
         }
 
-        /// samples/s and a summary from a run's `--json` line.
-        func parse(_ run: (status: Int32, output: String), np: Int) throws -> (samplesPerSecond: Double, summary: String) {
+        /// samples/s, a summary and the ranks' mean compute ms per step from a run's `--json` line.
+        func parse(_ run: (status: Int32, output: String), np: Int) throws -> (samplesPerSecond: Double, summary: String, computeMs: Double) {
             let object = try jsonLine(run, np: np)
             guard let rate = object["samples_per_second"] as? Double else {
                 throw ValidationError("mpirun -np \(np) vql bench train printed no samples_per_second: \(run.output.suffix(400))")
@@ -140,7 +151,8 @@ extension Bench {
                 // where the ranks wait: more time inside means the rank finished the work before sooner
                 summary += "; in collectives " + CollectiveSeconds.labels.map { "\($0) " + byRank(inside[$0]) }.joined(separator: ", ")
             }
-            return (rate, summary)
+            let computeMs = (object["compute_ms_by_rank"] as? [Double]).map { $0.reduce(0, +) / Double(max($0.count, 1)) } ?? 0
+            return (rate, summary, computeMs)
         }
 
         /// The JSON object of a run's last `{` line.

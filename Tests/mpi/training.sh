@@ -71,7 +71,9 @@ scaling=$(timeout 300 "$VQL_BIN" bench scaling --config "$work/cfg.yaml" --round
 grep -q "lock-step ceiling: their cores' pace step by step" <<<"$scaling" || { echo "$scaling"; fail "vql bench scaling printed no lock-step ceiling"; }
 grep -Eq "^2 +[0-9.]+× \([0-9.]+–[0-9.]+\) +[0-9.]+× \([0-9.]+–[0-9.]+\) +[0-9]+% +[0-9]+%$" <<<"$scaling" \
   || { echo "$scaling"; fail "vql bench scaling's ceilings row for np=2 is not numbers"; }
-echo "ok: vql bench scaling prints both ceilings"
+grep -Eq "^2 +[+-][0-9]+% \([+-][0-9]+% to [+-][0-9]+%\)$" <<<"$scaling" \
+  || { echo "$scaling"; fail "vql bench scaling printed no compute figure for np=2"; }
+echo "ok: vql bench scaling prints both ceilings and the split's compute"
 
 cores=$("$VQL_BIN" bench cores --repeats 1 --trips 1000 2>&1) || { echo "$cores"; fail "vql bench cores"; }
 ncpu=$(nproc)
