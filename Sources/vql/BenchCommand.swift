@@ -42,9 +42,10 @@ extension Bench {
                 for s in 0..<steps {
                     let t = Date(), inside = trainer.collectiveSeconds.total
                     try trainer.trainStep()
-                    if stepTimes { wallClock += [t.timeIntervalSince1970, Date().timeIntervalSince1970] }
+                    let end = Date()
+                    if stepTimes { wallClock += [t.timeIntervalSince1970, end.timeIntervalSince1970] }
                     positions[s * world.size + world.rank] = Double(trainer.network.attendedPositionsInLastBatch)
-                    busy[s * world.size + world.rank] = Date().timeIntervalSince(t) - (trainer.collectiveSeconds.total - inside)
+                    busy[s * world.size + world.rank] = end.timeIntervalSince(t) - (trainer.collectiveSeconds.total - inside)
                 }
                 let seconds = Date().timeIntervalSince(start)
                 BLAS.ledger = nil
@@ -79,17 +80,14 @@ extension Bench {
                 let samplesPerSecond = B * Double(steps) / seconds
                 let flopsPerSample = cost.total / totals[0]
                 let achieved = flopsPerSample * samplesPerSecond / 1e9
-                let previousThreads = BLAS.threads
-                BLAS.threads = 1
                 let sgemm = SgemmBenchmark.gflops(size: 512)
-                BLAS.threads = previousThreads
                 func imbalanceText(_ w: WorkImbalance) -> String {
                     world.size == 1 ? "none (one rank)"
                         : String(format: "+%.1f%% (the same rank as the step before in %.0f%% of steps)", 100 * w.excessOfBusiest, 100 * w.busiestRepeats)
                 }
                 let rows: [(String, String)] = [
                     ("ranks", "\(world.size)"),
-                    ("OpenBLAS threads per rank", "\(previousThreads)"),
+                    ("OpenBLAS threads per rank", "\(BLAS.threads)"),
                     ("encoder", config.model.encoder),
                     ("global batch", "\(config.train.globalBatchSize)"),
                     ("mean history length", String(format: "%.0f", totals[1] / totals[0])),
@@ -138,9 +136,13 @@ extension Bench {
     }
 }
 
-/// sgemm C = A·B on n×n matrices, best of several runs, in GFLOP/s (2n³ FLOPs).
+/// sgemm C = A·B on n×n matrices on one OpenBLAS thread (the calling one), best of several
+/// runs, in GFLOP/s (2n³ FLOPs).
 enum SgemmBenchmark {
     static func gflops(size n: Int) -> Double {
+        let threads = BLAS.threads
+        BLAS.threads = 1
+        defer { BLAS.threads = threads }
         let a = FloatBuffer(count: n * n), b = FloatBuffer(count: n * n), c = FloatBuffer(count: n * n)
         var rng = RandomSource(seed: 1)
         for i in 0..<(n * n) { a[i] = rng.normal(); b[i] = rng.normal() }

@@ -27,9 +27,6 @@ extension Bench {
                 : cpus.dropFirst().map { (cpus[0], $0) }
             var gflops = [[Double]](repeating: [], count: cpus.count)
             var roundTrips = [[Double]](repeating: [], count: pairs.count)
-            let threads = BLAS.threads
-            BLAS.threads = 1   // the product runs on the pinned calling thread
-            defer { BLAS.threads = threads }
             for _ in 0..<repeats {
                 for (k, cpu) in cpus.enumerated() {
                     if let g = CoreMeasurements.onCPU(cpu, { SgemmBenchmark.gflops(size: 512) }) { gflops[k].append(g) }
@@ -37,9 +34,6 @@ extension Bench {
                 for (k, (a, b)) in pairs.enumerated() {
                     if let ns = CoreMeasurements.cacheLineRoundTrip(between: a, and: b, iterations: trips) { roundTrips[k].append(ns) }
                 }
-            }
-            func spread(_ v: [Double], _ format: String) -> String {
-                v.isEmpty ? "n/a" : String(format: "\(format) (\(format)–\(format))", median(v), v.min()!, v.max()!)
             }
             print("vql bench cores (\(cpus.count) CPUs, median of \(repeats) with min–max)")
             print("CPU   sgemm 512³ GFLOP/s, one thread pinned")

@@ -76,13 +76,12 @@ extension Bench {
             print("")
             print("np  ceiling: independent runs at once vs one  lock-step ceiling: their cores' pace step by step  speed-up / ceiling  / lock-step ceiling")
             for (k, np) in sizes.enumerated() where !ceiling[k].isEmpty {
-                func spread(_ r: [Double]) -> String { String(format: "%.2f× (%.2f–%.2f)", median(r), r.min() ?? 0, r.max() ?? 0) }
                 // over the rounds whose independent runs overlapped
                 let overlapped = lockstep[k].indices.filter { lockstep[k][$0] != nil }
                 let pace = overlapped.map { lockstep[k][$0]! }
-                let paced = pace.isEmpty ? "n/a (runs never overlapped: more --steps)" : spread(ratios(pace, overlapped.map { samples[0][$0] }))
+                let paced = pace.isEmpty ? "n/a (runs never overlapped: more --steps)" : spread(ratios(pace, overlapped.map { samples[0][$0] }), "%.2f", unit: "×")
                 let ofPaced = pace.isEmpty ? "n/a" : String(format: "%.0f%%", 100 * median(ratios(overlapped.map { samples[k][$0] }, pace)))
-                print(String(format: "%-3d ", np) + right(spread(ratios(ceiling[k], samples[0])), 41) + "  " + right(paced, 48)
+                print(String(format: "%-3d ", np) + right(spread(ratios(ceiling[k], samples[0]), "%.2f", unit: "×"), 41) + "  " + right(paced, 48)
                       + String(format: "  %17.0f%%  ", 100 * median(ratios(samples[k], ceiling[k]))) + right(ofPaced, 18))
             }
             // a rank's time outside collectives times the ranks, over the baseline's in the same

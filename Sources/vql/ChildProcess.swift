@@ -42,3 +42,9 @@ func median(_ values: [Double]) -> Double {
     let s = values.sorted()
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
+
+/// "median (min–max)" of `values`, each printed with `format`, the median followed by
+/// `unit` (e.g. "×"); "n/a" if empty.
+func spread(_ values: [Double], _ format: String, unit: String = "") -> String {
+    values.isEmpty ? "n/a" : String(format: "\(format)\(unit) (\(format)–\(format))", median(values), values.min()!, values.max()!)
+}
